@@ -1,0 +1,41 @@
+"""Period grammar (analysis.periods)."""
+
+import pandas as pd
+import pytest
+
+from analysis import PeriodParseError, parse_period
+
+
+@pytest.mark.parametrize(
+    "text, kind, start, end",
+    [
+        ("2022", "year", "2022-01-01", "2022-12-31"),
+        ("2022Q1", "quarter", "2022-01-01", "2022-03-31"),
+        ("2024Q1", "quarter", "2024-01-01", "2024-03-31"),
+        ("2022-02", "month", "2022-02-01", "2022-02-28"),
+        ("2022-01/2022-10", "month_span", "2022-01-01", "2022-10-31"),
+        ("2021/2022", "year_span", "2021-01-01", "2022-12-31"),
+        ("2023-12-13", "date", "2023-12-13", "2023-12-13"),
+    ],
+)
+def test_parse_period(text, kind, start, end):
+    p = parse_period(text)
+    assert p.kind == kind and p.start == pd.Timestamp(start) and p.end == pd.Timestamp(end)
+
+
+def test_unknown_period_has_no_dates():
+    p = parse_period("unknown")
+    assert not p.known and pd.isna(p.start) and p.year is None
+    with pytest.raises(PeriodParseError):
+        _ = p.days
+
+
+def test_quarter_length():
+    assert parse_period("2022Q1").days == 90
+    assert parse_period("2024Q1").days == 91  # leap year
+
+
+@pytest.mark.parametrize("text", ["2022-13", "2022Q5", "x202x", "2022-10/2022-01", "2022-02-30", "1-2023月", ""])
+def test_bad_periods_raise(text):
+    with pytest.raises(PeriodParseError, match="period|not a valid date|ends before"):
+        parse_period(text)
