@@ -10,6 +10,8 @@ Conventions (see ``shared/domain.md``):
 * 亩 stays mu; 平方米, 万方 (floor or operated area) and 公顷 (10^4 m²) become m².
 * ``增长N倍`` is an *increase* of N × 100 %: a growth rate of ``N*100`` percent, not a ratio.
   ``是…的N倍`` / ``为…的N倍`` / ``N倍于…`` is a *ratio* N. ``翻一番`` doubles (ratio 2), ``翻两番`` is ×4.
+* Ranges: ``3-5家`` → value 3 (``at_least``) with ``upper`` 5.
+* Ranks: ``第三`` / ``第3名`` → 3 (unit ``rank``).
 * Qualifiers: 超/超过/以上/不少于 → ``at_least``; 多/余 → ``more_than``; 约/左右 → ``about``;
   近 → ``just_under``; 以下/不超过 → ``at_most``.
 * The 约 in 签约 (to sign) is not "about": ``签约…`` is rejected rather than read as an approximation.
@@ -39,7 +41,7 @@ LOWER_BOUND_QUALIFIERS = frozenset({"at_least", "more_than"})
 UPPER_BOUND_QUALIFIERS = frozenset({"at_most", "just_under"})
 
 #: Base units a Quantity can carry.
-UNITS = ("yuan", "usd", "m2", "mu", "km", "tonne", "count", "person", "person_time", "percent", "times")
+UNITS = ("yuan", "usd", "m2", "mu", "km", "tonne", "count", "person", "person_time", "percent", "times", "rank")
 
 COUNT_UNITS = frozenset({"count", "person", "person_time"})
 
@@ -64,6 +66,8 @@ class Quantity:
         ``level`` (an amount), ``growth`` (a growth rate in percent: ``增长…``) or ``ratio`` (``是…的N倍``).
     raw : str or None
         The text it was read from.
+    upper : float or None
+        Upper end of a range such as ``3-5家`` (then ``value`` is the lower end and ``qualifier`` is ``at_least``).
     """
 
     value: float
@@ -71,6 +75,7 @@ class Quantity:
     qualifier: str = "exact"
     kind: str = "level"
     raw: str | None = None
+    upper: float | None = None
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
@@ -157,7 +162,7 @@ _UNIT_WORDS: dict[str, tuple[str, float]] = {
     "名": ("person", 1.0),
     "人": ("person", 1.0),
 }
-for _w in ("个", "家", "支", "只", "宗", "幢", "栋", "条", "座", "次", "项", "批", "所", "片"):
+for _w in ("个", "家", "支", "只", "宗", "幢", "栋", "条", "座", "次", "项", "批", "所", "片", "路", "桥"):
     _UNIT_WORDS[_w] = ("count", 1.0)
 _UNIT_WORDS_SORTED = sorted(_UNIT_WORDS, key=len, reverse=True)
 
@@ -165,6 +170,7 @@ _PREFIX_QUALIFIERS = {"超过": "at_least", "不少于": "at_least", "不低于"
                       "不超过": "at_most", "近": "just_under", "约": "about"}
 _SUFFIX_QUALIFIERS = {"以上": "at_least", "左右": "about", "以下": "at_most", "以内": "at_most"}
 
+_RANGE_RE = re.compile(r"^(?P<lo>\d+(?:\.\d+)?)[-－~～至到](?P<hi>\d+(?:\.\d+)?)(?P<rest>\D.*)$")
 _NUM = r"(?P<num>\d+(?:\.\d+)?|[" + _CN_CHARS + r"]+)"
 _LEVEL_RE = re.compile(
     _NUM + r"(?P<approx>[余多])?(?P<scale>万亿|亿|万|千)?(?P<unit>.*)$"
@@ -175,6 +181,7 @@ _RATIO_RE = re.compile(r"^(?:是|为|相当于).*的(?P<num>\d+(?:\.\d+)?|[" + _
 _RATIO_YU_RE = re.compile(r"^(?P<num>\d+(?:\.\d+)?|[" + _CN_CHARS + r"]+)倍于.+$")
 _FAN_RE = re.compile(r"^翻(?P<num>[一两二三四五六七八九十\d]+)番(?P<more>多)?$")
 _PERCENT_WORD_RE = re.compile(r"^百分之(?P<num>\d+(?:\.\d+)?|[" + _CN_CHARS + r"]+)(?:点(?P<dec>[" + "".join(_CN_DIGITS) + r"]+))?$")
+_RANK_RE = re.compile(r"^第(?P<num>\d+|[" + _CN_CHARS + r"]+)(?:名|位)?$")
 _FRACTION_RE = re.compile(r"^(?P<den>[" + _CN_CHARS + r"]+|\d+)分之(?P<num>[" + _CN_CHARS + r"]+|\d+)$")
 
 
@@ -216,8 +223,20 @@ def _parse_level(body: str, raw: str, qualifier: str, default_unit: str | None) 
         if den == 0:
             raise QuantityParseError(f"{raw!r}: a fraction with denominator 0")
         return Quantity(100.0 * num / den, "percent", qualifier, "level", raw)
+    m = _RANK_RE.match(body)
+    if m:
+        return Quantity(_number(m.group("num")), "rank", qualifier, "level", raw)
     if body in ("一半", "半数"):
         return Quantity(50.0, "percent", qualifier, "level", raw)
+    m = _RANGE_RE.match(body)
+    if m:
+        lo = _parse_level(m.group("lo") + m.group("rest"), raw, qualifier, default_unit)
+        hi = _parse_level(m.group("hi") + m.group("rest"), raw, qualifier, default_unit)
+        if hi.value < lo.value:
+            raise QuantityParseError(f"{raw!r}: a range must run from low to high")
+        if qualifier != "exact":
+            raise QuantityParseError(f"{raw!r}: a range cannot carry a qualifier")
+        return replace(lo, qualifier="at_least", upper=hi.value)
     m = _LEVEL_RE.match(body)
     if not m:
         raise QuantityParseError(f"{raw!r} does not start with a number (expected e.g. 533.3亿元, 近200亿元, 13.7%)")

@@ -38,6 +38,10 @@ from analysis import Quantity, QuantityParseError, format_quantity, parse_chines
         ("1800万吨", 18_000_000, "tonne", "exact", "level"),
         ("56.5公里", 56.5, "km", "exact", "level"),
         ("三分之一", 100 / 3, "percent", "exact", "level"),
+        ("第三", 3, "rank", "exact", "level"),              # doc 001 line 31: 居全省第三
+        ("第12名", 12, "rank", "exact", "level"),
+        ("3-5家", 3, "count", "at_least", "level"),          # doc 004 line 18: a range, lower end kept
+        ("3路", 3, "count", "exact", "level"),
         ("增长7倍多", 700, "percent", "more_than", "growth"),          # doc 001 line 65: +700 %, not x7
         ("同比增长7倍", 700, "percent", "exact", "growth"),
         ("同比增长42.45%", 42.45, "percent", "exact", "growth"),
@@ -153,3 +157,10 @@ def test_chinese_numeral_round_trip(n):
                 zero = True
         return out
     assert parse_chinese_number(to_cn(n)) == n
+
+
+def test_range_keeps_both_ends():
+    q = parse_quantity("3-5个")  # doc 004 line 23: 3-5个百亿元级产业集群
+    assert (q.value, q.upper, q.qualifier) == (3, 5, "at_least")
+    with pytest.raises(QuantityParseError, match="low to high"):
+        parse_quantity("5-3个")
