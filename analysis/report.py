@@ -1,0 +1,139 @@
+"""Helpers for the studies' narrative: escaped Markdown from data, number formatting, provenance tables.
+
+Reports are shared with people outside the project, so every string that comes from data is HTML-escaped
+before it reaches a Markdown or HTML output (:func:`md`); DataFrames are shown with pandas' escaping on.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from numbers import Number
+
+import pandas as pd
+
+from .io import RAW_FIGURES, Dataset
+from .units import Quantity, format_quantity
+
+__all__ = ["md", "esc", "fmt_money", "fmt_pct", "fmt_pp", "fmt_num", "provenance", "show", "report_header", "REPORT_MIMETYPE"]
+
+_QUALIFIER_WORDS = {"at_least": "at least ", "more_than": "more than ", "about": "about ", "just_under": "just under ",
+                    "at_most": "at most ", "exact": ""}
+
+
+def esc(value) -> str:
+    """HTML-escape any value's text (``<script>`` → ``&lt;script&gt;``); Markdown control characters too."""
+    text = html.escape(str(value), quote=True)
+    for ch in "*_`[]|#":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def md(template: str, **values):
+    """Markdown output for a notebook, with every value escaped.
+
+    ``md("**{region}** grew {g}", region=name, g=fmt_pct(x))``: the template is the author's; the values come from
+    data and are escaped with :func:`esc`, so a region called ``<script>alert(1)</script>`` shows as text.
+    """
+    from IPython.display import Markdown
+
+    return Markdown(template.format(**{k: esc(v) for k, v in values.items()}))
+
+
+def fmt_money(value, qualifier: str | None = "exact", unit: str = "yuan") -> str:
+    """Money in 亿元 (or 万元 below 10^8), with its qualifier: ``fmt_money(2e10, 'just_under')`` → ``近200亿元``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "n/a"
+    q = qualifier if isinstance(qualifier, str) and qualifier else "exact"
+    return format_quantity(Quantity(float(value), unit, q))
+
+
+def fmt_pct(value, digits: int = 1, qualifier: str | None = None, signed: bool = False) -> str:
+    """A percentage: ``fmt_pct(42.45)`` → ``42.5 %``; with ``signed`` a plus sign for growth."""
+    if value is None or value is pd.NA or (isinstance(value, Number) and math.isnan(value)):
+        return "n/a"
+    sign = "+" if signed and value > 0 else ""
+    return f"{_QUALIFIER_WORDS.get(qualifier or 'exact', '')}{sign}{value:,.{digits}f} %"
+
+
+def fmt_pp(value, digits: int = 1) -> str:
+    """Percentage points, signed: ``+27.0 pp``."""
+    if value is None or value is pd.NA or (isinstance(value, Number) and math.isnan(value)):
+        return "n/a"
+    return f"{value:+,.{digits}f} pp"
+
+
+def fmt_num(value, digits: int = 2) -> str:
+    """A plain number, thousands separated, trailing zeros dropped."""
+    if value is None or value is pd.NA or (isinstance(value, Number) and math.isnan(value)):
+        return "n/a"
+    s = f"{value:,.{digits}f}"
+    return s.rstrip("0").rstrip(".") if "." in s else s
+
+
+_KEYS = {"observations": "obs_id", "funds": "fund_id", "equity_stakes": "stake_id", "projects": "project_id",
+         "milestones": "milestone_id"}
+
+
+def provenance(ds: Dataset, **used: pd.DataFrame | list) -> pd.DataFrame:
+    """Every source figure a study used, with its document and line.
+
+    Parameters
+    ----------
+    ds : Dataset
+    **used
+        Table name → the rows (DataFrame) or keys (list) the study used, e.g. ``observations=obs_rows``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``table``, ``id``, ``figure`` (the raw text, as the document writes it), ``doc``, ``line``.
+    """
+    frames = []
+    for table, rows in used.items():
+        if table not in _KEYS:
+            raise ValueError(f"unknown table {table!r}; expected one of {', '.join(_KEYS)}")
+        key = _KEYS[table]
+        ids = list(rows[key]) if isinstance(rows, pd.DataFrame) else list(rows)
+        df = ds.table(table)
+        df = df[df[key].isin(ids)]
+        raw_cols = [r for r, *_ in RAW_FIGURES.get(table, [])] or ["raw"]
+        raw_cols = [c for c in raw_cols if c in df]
+        figure = df[raw_cols].apply(lambda r: "; ".join(str(v) for v in r if pd.notna(v)), axis=1) if raw_cols else ""
+        frames.append(pd.DataFrame({"table": table, "id": df[key], "figure": figure, "doc": df["doc"], "line": df["line"]}))
+    if not frames:
+        return pd.DataFrame(columns=["table", "id", "figure", "doc", "line"])
+    out = pd.concat(frames, ignore_index=True)
+    return out.drop_duplicates().sort_values(["doc", "line", "id"]).reset_index(drop=True)
+
+
+def show(df: pd.DataFrame, caption: str | None = None, **to_html):
+    """Display a DataFrame as escaped HTML (data strings cannot inject markup), with an optional caption."""
+    from IPython.display import HTML
+
+    body = df.to_html(escape=True, na_rep="", border=0, **to_html)
+    cap = f"<p><em>{html.escape(caption)}</em></p>" if caption else ""
+    return HTML(cap + body)
+
+
+#: MIME type of the small JSON record a study emits for the runner (title, data fingerprint, data source).
+REPORT_MIMETYPE = "application/vnd.investment-report+json"
+
+
+def report_header(ds: Dataset, title: str):
+    """Announce the report: returns a Markdown title and emits, for the runner, the data fingerprint and source.
+
+    The runner reads the record (MIME type :data:`REPORT_MIMETYPE`) from the executed notebook and puts the title,
+    parameters and fingerprint at the top of the HTML report.
+    """
+    from IPython.display import display
+
+    source = "embedded dataset (data/default)" if ds.source.resolve() == _default_dir() else str(ds.source)
+    display({REPORT_MIMETYPE: {"title": title, "fingerprint": ds.fingerprint, "data_source": source}}, raw=True)
+    return md("Data: {source}, fingerprint `{fp}`.", source=source, fp=ds.fingerprint)
+
+
+def _default_dir():
+    from . import config
+
+    return config.DEFAULT_DATA_DIR.resolve()
