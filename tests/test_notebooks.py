@@ -1,0 +1,44 @@
+"""Every study notebook runs top to bottom: with its defaults (as in JupyterLab) and, under papermill, on the
+synthetic test region's data folder (tests/data/testland: synthetic, made for tests)."""
+
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+import pytest
+
+from analysis import config
+
+NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
+TESTLAND = Path(__file__).parent / "data" / "testland"
+
+
+def _run(nb_path: Path, out: Path, **params):
+    pm.execute_notebook(str(nb_path), str(out), parameters=params, kernel_name="python3", progress_bar=False,
+                        cwd=str(config.NOTEBOOKS_DIR))
+    return nbformat.read(out, as_version=4)
+
+
+def _errors(nb) -> list[str]:
+    return [o.get("ename", "") for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+
+
+def test_there_are_studies():
+    assert [p.name for p in NOTEBOOKS][:1] == ["00-dataset-overview.ipynb"]
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs_with_defaults(nb_path, tmp_path):
+    nb = _run(nb_path, tmp_path / nb_path.name)
+    assert not _errors(nb)
+    tags = [c.metadata.get("tags", []) for c in nbformat.read(nb_path, as_version=4).cells]
+    assert any("parameters" in t for t in tags), f"{nb_path.name} has no cell tagged 'parameters'"
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs_on_test_region(nb_path, tmp_path):
+    nb = _run(nb_path, tmp_path / nb_path.name, data_dir=str(TESTLAND))
+    assert not _errors(nb)
+    text = "\n".join(str(o.get("data", {}).get("text/html", "")) + str(o.get("data", {}).get("text/markdown", ""))
+                     for c in nb.cells for o in c.get("outputs", []))
+    assert "Testland" in text
