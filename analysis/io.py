@@ -330,7 +330,18 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
 
 
 def write_templates(folder: str | Path = config.TEMPLATES_DIR) -> list[Path]:
-    """Write an empty CSV (header only) per table into ``folder``; return the paths written."""
+    """Write an empty CSV (header only) per table into ``folder``.
+
+    Parameters
+    ----------
+    folder : str or path
+        Where to write (default ``data/templates``).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, one per table.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []

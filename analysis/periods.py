@@ -78,6 +78,16 @@ def _month_start(year: int, month: int, text: str) -> pd.Timestamp:
 def parse_period(text: str) -> Period:
     """Parse a period string (see the module docstring for the grammar).
 
+    Parameters
+    ----------
+    text : str
+        ``2022``, ``2022Q1``, ``2022-03``, ``2022-01/2022-10``, ``2021/2022``, ``2023-12-13`` or ``unknown``.
+
+    Returns
+    -------
+    Period
+        With its first and last day (inclusive); NaT for ``unknown``.
+
     Raises
     ------
     PeriodParseError

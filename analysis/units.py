@@ -118,6 +118,15 @@ _CN_CHARS = "".join(_CN_DIGITS) + "".join(_CN_SMALL_UNITS)
 def parse_chinese_number(text: str) -> int:
     """Read a Chinese numeral below 10,000 (``二十`` → 20, ``一百零五`` → 105, ``千`` → 1000).
 
+    Parameters
+    ----------
+    text : str
+        Digits 零〇一二两三四五六七八九 with the units 十百千.
+
+    Returns
+    -------
+    int
+
     Raises
     ------
     QuantityParseError

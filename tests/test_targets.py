@@ -318,7 +318,7 @@ def synthetic_milestones() -> pd.DataFrame:
         {
             "milestone_id": ["p1-m01", "p1-m02", "p1-m03", "p2-m01", "p2-m02", "p3-m01", "p3-m02", "p4-m01"],
             "project_id": ["p1", "p1", "p1", "p2", "p2", "p3", "p3", "p4"],
-            "planned": ["2022-03", "2022-04/2022-06", "2022-10", "2022-02", "2022-04", "2022-01", "2022-03",
+            "planned": ["2022-03", "2022-04/2022-06", "2022-10", "2022-02", "2022-04", "2022-01", "2022-04",
                         "unknown"],
             "kind": ["signed", "landed", "construction_start", "framework_signed", "signed", "signed",
                      "land_acquired", "other"],
@@ -348,7 +348,8 @@ def test_milestone_status_cases():
     assert out.loc[11, "days_late"] == (pd.Timestamp("2022-05-10") - pd.Timestamp("2022-06-30")).days
     assert out.loc[20, "days_late"] == 46  # done 2022-04-15, planned by 2022-02-28
     assert out.loc[21, "days_late"] == 15  # not done, planned by 2022-04-30, as of 2022-05-15
-    assert out.loc[31, "days_late"] == 45  # no date given (empty cell) -> not done
+    assert out.loc[30, "days_late"] == 10  # done 2022-02-10, planned by 2022-01-31
+    assert out.loc[31, "days_late"] == 15  # no date given (empty cell) -> not done
     assert np.isnan(out.loc[40, "days_late"])
 
 
@@ -408,7 +409,8 @@ def test_project_flags_default_rule():
     assert f.loc["p1", "flag"] == "red_flag" and f.loc["p1", "flag_zh"] == "红旗"  # all done on time or early
     assert f.loc["p2", "flag"] == "snail" and f.loc["p2", "flag_zh"] == "蜗牛"  # 46 days late > 30
     assert f.loc["p2", "max_days_late"] == 46
-    assert f.loc["p3", "flag"] == "neutral"  # late by 45 days? no: p3-m02 45 days -> snail, see below
+    assert f.loc["p3", "flag"] == "neutral"  # late by 10 and 15 days: no red flag, not (yet) a snail
+    assert f.loc["p3", ["n_done_late", "n_late"]].tolist() == [1, 1]
     assert f.loc["p4", "flag"] == "neutral"  # only an unknown-period milestone
     assert f.loc["p5", "flag"] == "neutral" and f.loc["p5", "n_milestones"] == 0  # no milestones
 

@@ -1,0 +1,143 @@
+"""Checking the studies' parameters (the values a notebook's ``parameters`` cell receives from papermill).
+
+Each study validates its parameters in one call, right after the ``parameters`` cell, so that a wrong value stops
+the run at once with a message naming the parameter, instead of failing later in the middle of a figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .periods import PeriodParseError, parse_period
+
+__all__ = ["StudyParams", "check_study_params", "select_regions", "load_actual_dates"]
+
+
+@dataclass(frozen=True)
+class StudyParams:
+    """Validated study parameters.
+
+    Attributes
+    ----------
+    data_dir : pathlib.Path or None
+        Dataset folder; None for the embedded dataset.
+    regions : list of str or None
+        Regions asked for; None for all that have data.
+    period : str or None
+        Period (grammar of :mod:`analysis.periods`), e.g. ``2022``; None for every period.
+    as_of : pandas.Timestamp or None
+        Date at which progress is assessed.
+    actual_dates : pathlib.Path or None
+        CSV of actual milestone dates (columns ``milestone_id``, ``actual_date``).
+    """
+
+    data_dir: Path | None
+    regions: list[str] | None
+    period: str | None
+    as_of: pd.Timestamp | None
+    actual_dates: Path | None
+
+
+def check_study_params(data_dir=None, regions=None, period=None, as_of=None, actual_dates=None) -> StudyParams:
+    """Validate the parameters every study shares; raise ValueError naming the parameter and what was expected.
+
+    Parameters
+    ----------
+    data_dir : str or None
+        An existing folder.
+    regions : str, list of str, or None
+        One region name, a comma-separated string or a list of names.
+    period : str, int or None
+        A period such as ``2022`` or ``2022Q1`` (an int year is accepted).
+    as_of : str or None
+        A date ``YYYY-MM-DD``.
+    actual_dates : str or None
+        An existing CSV file.
+    """
+    folder = None
+    if data_dir not in (None, ""):
+        if not isinstance(data_dir, (str, Path)):
+            raise ValueError(f"parameter data_dir: expected a folder path or None, got {type(data_dir).__name__} {data_dir!r}")
+        folder = Path(data_dir).expanduser()
+        if not folder.is_dir():
+            raise ValueError(f"parameter data_dir: folder {folder} does not exist")
+
+    region_list = None
+    if regions not in (None, "", []):
+        if isinstance(regions, str):
+            region_list = [r.strip() for r in regions.split(",") if r.strip()]
+        elif isinstance(regions, (list, tuple)) and all(isinstance(r, str) for r in regions):
+            region_list = [r.strip() for r in regions]
+        else:
+            raise ValueError(f"parameter regions: expected a region name, a comma-separated string or a list of names, "
+                             f"got {type(regions).__name__} {regions!r}")
+
+    period_label = None
+    if period not in (None, ""):
+        if isinstance(period, bool) or not isinstance(period, (str, int)):
+            raise ValueError(f"parameter period: expected a period such as 2022 or 2022Q1, got {period!r}")
+        try:
+            period_label = parse_period(str(period)).label
+        except PeriodParseError as e:
+            raise ValueError(f"parameter period: {e}") from None
+
+    as_of_ts = None
+    if as_of not in (None, ""):
+        try:
+            as_of_ts = pd.Timestamp(str(as_of))
+        except (ValueError, TypeError):
+            raise ValueError(f"parameter as_of: expected a date YYYY-MM-DD, got {as_of!r}") from None
+        if pd.isna(as_of_ts):
+            raise ValueError(f"parameter as_of: expected a date YYYY-MM-DD, got {as_of!r}")
+
+    dates_path = None
+    if actual_dates not in (None, ""):
+        if not isinstance(actual_dates, (str, Path)):
+            raise ValueError(f"parameter actual_dates: expected a CSV path or None, got {actual_dates!r}")
+        dates_path = Path(actual_dates).expanduser()
+        if not dates_path.is_file():
+            raise ValueError(f"parameter actual_dates: file {dates_path} does not exist")
+    return StudyParams(folder, region_list, period_label, as_of_ts, dates_path)
+
+
+def select_regions(available, asked: list[str] | None) -> tuple[list[str], list[str]]:
+    """The regions to study and those asked for that have no data.
+
+    Returns
+    -------
+    (present, missing) : tuple of lists
+        ``present`` keeps the order asked (or sorted available ones when none was asked).
+    """
+    have = sorted({r for r in available if isinstance(r, str)})
+    if not asked:
+        return have, []
+    return [r for r in asked if r in have], [r for r in asked if r not in have]
+
+
+def load_actual_dates(path: Path | None) -> pd.DataFrame:
+    """Read a table of actual milestone dates (template: ``data/templates/actual_dates.csv``).
+
+    Columns: ``milestone_id`` (text) and ``actual_date`` (YYYY-MM-DD; empty when not yet done). Errors name the
+    file, the row (header = row 1) and the column.
+    """
+    cols = ["milestone_id", "actual_date"]
+    if path is None:
+        return pd.DataFrame({"milestone_id": pd.Series(dtype=str), "actual_date": pd.Series(dtype="datetime64[ns]")})
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise ValueError(f"{path.name}: missing column(s) {', '.join(missing)}; expected {', '.join(cols)}")
+    problems = []
+    dates = pd.to_datetime(df["actual_date"].replace("", None), format="%Y-%m-%d", errors="coerce")
+    for i, (raw, parsed) in enumerate(zip(df["actual_date"], dates), start=2):
+        if raw.strip() and pd.isna(parsed):
+            problems.append(f"{path.name}, row {i}, column 'actual_date': expected a date YYYY-MM-DD, found {raw!r}")
+    for i in df.index[df["milestone_id"].duplicated(keep=False)]:
+        problems.append(f"{path.name}, row {i + 2}, column 'milestone_id': expected a unique milestone, "
+                        f"found duplicate {df.at[i, 'milestone_id']!r}")
+    if problems:
+        raise ValueError(f"{len(problems)} problem(s) in {path}:\n" + "\n".join(problems))
+    return pd.DataFrame({"milestone_id": df["milestone_id"], "actual_date": dates})
