@@ -65,16 +65,19 @@ class Study:
     parameters: dict   # name -> {"default": python value, "type": type name}
 
 
-def discover(notebooks_dir: Path = config.NOTEBOOKS_DIR) -> dict[str, Study]:
+def discover(notebooks_dir: Path | None = None) -> dict[str, Study]:
     """The studies in ``notebooks_dir`` (``NN-name.ipynb``), in run order, with their declared parameters."""
     import papermill as pm
 
     studies = {}
-    for path in sorted(notebooks_dir.glob("[0-9][0-9]-*.ipynb")):
+    for path in sorted(Path(notebooks_dir or config.NOTEBOOKS_DIR).glob("[0-9][0-9]-*.ipynb")):
         params = {}
         for name, info in pm.inspect_notebook(str(path)).items():
             default = _literal(info["default"])
-            params[name] = {"default": default, "type": info["inferred_type_name"].split(" ")[0] or type(default).__name__}
+            declared = info["inferred_type_name"].split(" ")[0]  # from an annotation such as `x: int = 1`
+            if declared in ("", "None") and default is not None:
+                declared = type(default).__name__  # no annotation: the default's type
+            params[name] = {"default": default, "type": declared}
         studies[path.stem] = Study(path.stem, path, params)
     return studies
 
@@ -212,7 +215,8 @@ def execute_job(study_path: str, job: Job, build_dir: str, commit: str, show_cod
     build = Path(build_dir)
     out_nb = build / "notebooks" / f"{job.slug}.ipynb"
     out_nb.parent.mkdir(parents=True, exist_ok=True)
-    ipc_dir = Path(tempfile.mkdtemp(prefix="kernel-", dir=build))
+    # IPC socket paths must stay under ~100 bytes: keep them in a short temporary folder
+    ipc_dir = Path(tempfile.mkdtemp(prefix="k-", dir="/tmp" if os.path.isdir("/tmp") else None))
     km = KernelManager(kernel_name="python3", transport="ipc", ip=str(ipc_dir / f"k-{uuid.uuid4().hex[:8]}"))
     try:
         pm.execute_notebook(
@@ -367,8 +371,31 @@ def _parse_cli_param(text: str) -> tuple[str, object]:
 
 
 def run(selected=None, grid=None, force=False, jobs_n=None, reports_dir: Path | None = None, show_code=False,
-        wait: float = 0, progress=True) -> int:
-    """Run the studies and publish the reports. Returns the exit status (0 = every report succeeded)."""
+        wait: float = 0, progress=True, notebooks_dir: Path | None = None) -> int:
+    """Run the studies and publish the reports.
+
+    Parameters
+    ----------
+    selected : list of str, optional
+        Study names (default: all in ``notebooks_dir``).
+    grid : list of dict, optional
+        Parameter sets; each applies to every selected study that declares its parameters.
+    force : bool
+        Rerun reports whose inputs are unchanged.
+    jobs_n : int, optional
+        Reports run at once (default: the number of cores).
+    reports_dir, notebooks_dir : path, optional
+        Where reports go (default ``reports/``) and where the studies are (default ``notebooks/``).
+    show_code : bool
+        Show code cells by default in the reports.
+    wait : float
+        Seconds to wait for another run's lock before giving up.
+
+    Returns
+    -------
+    int
+        Exit status: 0 when every report succeeded (or was unchanged), 1 when any failed, 75 when locked out.
+    """
     from filelock import FileLock, Timeout
 
     reports = Path(reports_dir or config.REPORTS_DIR)
@@ -383,14 +410,15 @@ def run(selected=None, grid=None, force=False, jobs_n=None, reports_dir: Path | 
         print(msg, file=sys.stderr)
         return EXIT_LOCKED
     try:
-        return _run_locked(reports, selected, grid or [{}], force, jobs_n, show_code, progress)
+        return _run_locked(reports, selected, grid or [{}], force, jobs_n, show_code, progress,
+                           Path(notebooks_dir or config.NOTEBOOKS_DIR))
     finally:
         lock.release()
 
 
-def _run_locked(reports, selected, grid, force, jobs_n, show_code, progress) -> int:
+def _run_locked(reports, selected, grid, force, jobs_n, show_code, progress, notebooks_dir) -> int:
     t0 = time.perf_counter()
-    studies = discover()
+    studies = discover(notebooks_dir)
     planned = plan_jobs(studies, selected, grid)
     code = code_hash()
     manifest_path = reports / "manifest.json"
@@ -406,6 +434,8 @@ def _run_locked(reports, selected, grid, force, jobs_n, show_code, progress) -> 
         if not force and old and old.get("key") == j.key and old.get("status") == "ok" and (reports / old["html"]).exists():
             j.status, j.html, j.seconds, j.fingerprint = "skipped", old["html"], old["seconds"], old.get("fingerprint")
     todo = [j for j in planned if j.status == "pending"]
+    for stale in reports.glob(".build-*"):  # left by a run that was killed; we hold the lock, so none is live
+        shutil.rmtree(stale, ignore_errors=True)
     commit = _git_commit()
     build = Path(tempfile.mkdtemp(prefix=".build-", dir=reports))
     try:
@@ -522,6 +552,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-f", "--force", action="store_true", help="rerun reports even when nothing changed")
     p.add_argument("-j", "--jobs", type=int, default=None, help="reports run at once (default: number of cores)")
     p.add_argument("-o", "--output", type=Path, default=None, help=f"reports folder (default {config.REPORTS_DIR})")
+    p.add_argument("--notebooks", type=Path, default=None, help=f"folder of the studies (default {config.NOTEBOOKS_DIR})")
     p.add_argument("--show-code", action="store_true", help="show code cells by default in the reports")
     p.add_argument("--wait", type=float, default=0, help="seconds to wait for another run's lock (default 0)")
     p.add_argument("--list", action="store_true", help="list the studies and their parameters, then exit")
@@ -529,7 +560,7 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     try:
         if a.list:
-            for s in discover().values():
+            for s in discover(a.notebooks).values():
                 print(s.name)
                 for k, v in s.parameters.items():
                     print(f"    {k}: {v['type']} = {v['default']!r}")
@@ -537,7 +568,7 @@ def main(argv: list[str] | None = None) -> int:
         cli = dict(_parse_cli_param(x) for x in a.param)
         grid = load_grid(a.config, cli)
         return run(a.studies or None, grid, a.force, a.jobs, a.output, a.show_code, a.wait,
-                   progress=not a.no_progress and sys.stderr.isatty())
+                   progress=not a.no_progress and sys.stderr.isatty(), notebooks_dir=a.notebooks)
     except RunnerError as e:
         print(f"investment-reports: error: {e}", file=sys.stderr)
         return 2

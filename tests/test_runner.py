@@ -1,0 +1,164 @@
+"""The report runner (analysis.runner): parameter checks, incremental reruns, failures, kills, locks, a stress run.
+
+Uses a tiny synthetic study (tests/data/notebooks/01-tiny.ipynb) so the tests are quick; the real studies are run
+by tests/test_notebooks.py and by `make reports`.
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from filelock import FileLock
+
+from analysis import runner
+
+TINY_DIR = Path(__file__).parent / "data" / "notebooks"
+
+
+@pytest.fixture
+def studies_dir(tmp_path):
+    d = tmp_path / "notebooks"
+    shutil.copytree(TINY_DIR, d)
+    return d
+
+
+def _manifest(reports):
+    return {r["slug"]: r for r in json.loads((reports / "manifest.json").read_text(encoding="utf-8"))["reports"]}
+
+
+def _set_default(nb_path: Path, name: str, value: str):
+    nb = nbformat.read(nb_path, as_version=4)
+    for cell in nb.cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            lines = [f"{name} = {value}" if l.startswith(f"{name} =") else l for l in cell.source.splitlines()]
+            cell.source = "\n".join(lines)
+    nbformat.write(nb, nb_path)
+
+
+def test_parameters_are_checked_before_running(studies_dir):
+    studies = runner.discover(studies_dir)
+    assert set(studies["01-tiny"].parameters) == {"x", "fail", "label", "sleep"}
+    with pytest.raises(runner.RunnerError, match="unknown parameter.*colour"):
+        runner.plan_jobs(studies, None, [{"colour": "red"}])
+    with pytest.raises(runner.RunnerError, match="parameter x must be int.*got str 'abc'"):
+        runner.plan_jobs(studies, None, [{"x": "abc"}])
+    with pytest.raises(runner.RunnerError, match="unknown study 99-nope"):
+        runner.plan_jobs(studies, ["99-nope"], [{}])
+    jobs = runner.plan_jobs(studies, None, [{"x": 2}, {"x": 3}])
+    assert [j.params["x"] for j in jobs] == [2, 3] and len({j.slug for j in jobs}) == 2
+
+
+def test_cli_rejects_bad_parameter_without_running(studies_dir, tmp_path, capsys):
+    status = runner.main(["--notebooks", str(studies_dir), "-o", str(tmp_path / "r"), "-p", "x=abc", "--no-progress"])
+    assert status == 2
+    assert "parameter x must be int" in capsys.readouterr().err
+    assert not (tmp_path / "r" / "index.html").exists()
+
+
+def test_grid_config(tmp_path):
+    cfg = tmp_path / "grid.yaml"
+    cfg.write_text("grid:\n  x: [1, 2]\n  label: [a, b]\nruns:\n  - {x: 9}\n", encoding="utf-8")
+    sets = runner.load_grid(cfg, {"fail": False})
+    assert len(sets) == 5 and all(s["fail"] is False for s in sets)
+    cfg.write_text("grid: [1, 2]\n", encoding="utf-8")
+    with pytest.raises(runner.RunnerError, match="grid"):
+        runner.load_grid(cfg, {})
+
+
+def test_run_publishes_then_skips_unchanged_then_force(studies_dir, tmp_path):
+    reports = tmp_path / "reports"
+    assert runner.run(grid=[{"x": 1}, {"x": 2}], reports_dir=reports, notebooks_dir=studies_dir, progress=False) == 0
+    m = _manifest(reports)
+    assert {r["status"] for r in m.values()} == {"ok"} and len(m) == 2
+    for r in m.values():
+        assert (reports / r["html"]).is_file()
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert all(r["slug"] in index for r in m.values())
+    assert (reports / "run.log").read_text(encoding="utf-8")
+    before = {p.name: p.stat().st_mtime_ns for p in reports.glob("*.html") if p.name != "index.html"}
+
+    assert runner.run(grid=[{"x": 1}, {"x": 2}], reports_dir=reports, notebooks_dir=studies_dir, progress=False) == 0
+    assert {r["status"] for r in _manifest(reports).values()} == {"skipped"}
+    assert before == {p.name: p.stat().st_mtime_ns for p in reports.glob("*.html") if p.name != "index.html"}
+
+    assert runner.run(grid=[{"x": 1}], force=True, reports_dir=reports, notebooks_dir=studies_dir, progress=False) == 0
+    assert _manifest(reports)[min(m)]["status"] in ("ok", "skipped")
+    assert any(r["status"] == "ok" for r in _manifest(reports).values())
+
+
+def test_failing_study_keeps_last_good_report(studies_dir, tmp_path):
+    reports = tmp_path / "reports"
+    assert runner.run(reports_dir=reports, notebooks_dir=studies_dir, progress=False) == 0
+    good = (reports / "01-tiny.html").read_bytes()
+    _set_default(studies_dir / "01-tiny.ipynb", "fail", "True")  # same parameters as before: same report slot
+    assert runner.run(reports_dir=reports, notebooks_dir=studies_dir, progress=False) == 1
+    assert (reports / "01-tiny.html").read_bytes() == good
+    row = _manifest(reports)["01-tiny"]
+    assert row["status"] == "failed" and "asked to fail" in row["error"] and row["failed_cell"] is not None
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert "failed" in index and "asked to fail" in index
+    assert (reports / "failed" / "01-tiny.ipynb").is_file()
+
+
+def test_a_failing_study_does_not_stop_the_others(studies_dir, tmp_path):
+    reports = tmp_path / "reports"
+    status = runner.run(grid=[{"x": 1}, {"fail": True}], reports_dir=reports, notebooks_dir=studies_dir,
+                        progress=False, jobs_n=2)
+    assert status == 1
+    statuses = sorted(r["status"] for r in _manifest(reports).values())
+    assert statuses == ["failed", "ok"]
+
+
+def test_killed_run_leaves_previous_reports(studies_dir, tmp_path):
+    reports = tmp_path / "reports"
+    assert runner.run(reports_dir=reports, notebooks_dir=studies_dir, progress=False) == 0
+    snapshot = {p.name: p.read_bytes() for p in reports.iterdir() if p.is_file() and p.suffix in (".html", ".json")}
+    _set_default(studies_dir / "01-tiny.ipynb", "sleep", "30.0")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "analysis.runner", "--notebooks", str(studies_dir), "-o", str(reports), "--no-progress"],
+        start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and not list(reports.glob(".build-*/notebooks/*.ipynb")):
+        time.sleep(0.2)  # wait until the kernel is running the study
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    after = {p.name: p.read_bytes() for p in reports.iterdir() if p.is_file() and p.suffix in (".html", ".json")}
+    assert after == snapshot
+
+
+def test_second_run_is_locked_out(studies_dir, tmp_path):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    with FileLock(str(reports / ".lock")):
+        assert runner.run(reports_dir=reports, notebooks_dir=studies_dir, progress=False) == runner.EXIT_LOCKED
+    assert not (reports / "index.html").exists()
+
+
+def test_data_strings_are_escaped_in_reports(studies_dir, tmp_path):
+    reports = tmp_path / "reports"
+    evil = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    assert runner.run(grid=[{"label": evil}], reports_dir=reports, notebooks_dir=studies_dir, progress=False) == 0
+    for path in reports.glob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "<script>alert(1)</script>" not in text and "<img src=x" not in text
+    report = next(p for p in reports.glob("01-tiny--*.html"))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in report.read_text(encoding="utf-8")
+
+
+def test_stress_24_parameter_sets_in_parallel(studies_dir, tmp_path):
+    """24 reports of one study, run 2 at a time (bounded: 24 small notebooks, a few seconds each)."""
+    reports = tmp_path / "reports"
+    t0 = time.perf_counter()
+    status = runner.run(grid=[{"x": i} for i in range(24)], reports_dir=reports, notebooks_dir=studies_dir,
+                        progress=False, jobs_n=2)
+    m = _manifest(reports)
+    assert status == 0, [r["error"] for r in m.values() if r["status"] != "ok"]
+    assert len(m) == 24 and {r["status"] for r in m.values()} == {"ok"}
+    assert time.perf_counter() - t0 < 600
