@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup reports test lab benchmark clean
+.PHONY: setup reports test lab benchmark benchmark-runner clean
 
 setup: $(STAMP)
 
@@ -28,6 +28,9 @@ lab: setup
 
 benchmark: setup
 	$(BIN)/python benchmarks/bench_library.py
+
+benchmark-runner: setup
+	$(BIN)/python benchmarks/bench_runner.py
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache
