@@ -23,6 +23,12 @@ def _errors(nb) -> list[str]:
     return [o.get("ename", "") for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
 
 
+def _glyph_warnings(nb) -> list[str]:
+    """Matplotlib's 'Glyph ... missing from font' warnings (Chinese labels drawn as empty boxes)."""
+    return [o.get("text", "") for c in nb.cells for o in c.get("outputs", [])
+            if o.get("output_type") == "stream" and "missing from" in o.get("text", "")]
+
+
 def test_there_are_studies():
     assert [p.name for p in NOTEBOOKS][:1] == ["00-dataset-overview.ipynb"]
 
@@ -31,6 +37,7 @@ def test_there_are_studies():
 def test_notebook_runs_with_defaults(nb_path, tmp_path):
     nb = _run(nb_path, tmp_path / nb_path.name)
     assert not _errors(nb)
+    assert not _glyph_warnings(nb), "Chinese text renders as boxes: install a CJK font (fonts-noto-cjk)"
     tags = [c.metadata.get("tags", []) for c in nbformat.read(nb_path, as_version=4).cells]
     assert any("parameters" in t for t in tags), f"{nb_path.name} has no cell tagged 'parameters'"
 
@@ -39,6 +46,24 @@ def test_notebook_runs_with_defaults(nb_path, tmp_path):
 def test_notebook_runs_on_test_region(nb_path, tmp_path):
     nb = _run(nb_path, tmp_path / nb_path.name, data_dir=str(TESTLAND))
     assert not _errors(nb)
+    assert not _glyph_warnings(nb)
     text = "\n".join(str(o.get("data", {}).get("text/html", "")) + str(o.get("data", {}).get("text/markdown", ""))
                      for c in nb.cells for o in c.get("outputs", []))
     assert "Testland" in text
+
+
+def _takes(nb_path: Path, name: str) -> bool:
+    nb = nbformat.read(nb_path, as_version=4)
+    return any(name in c.source for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+
+
+REGIONAL = [p for p in NOTEBOOKS if _takes(p, "regions")]
+
+
+@pytest.mark.parametrize("nb_path", REGIONAL, ids=[p.stem for p in REGIONAL])
+def test_notebook_says_so_for_a_region_without_data(nb_path, tmp_path):
+    """A region with no data gets a sentence, not a crash (every study that takes `regions`)."""
+    nb = _run(nb_path, tmp_path / nb_path.name, regions=["Nowhere"])
+    assert not _errors(nb)
+    text = "\n".join(str(o.get("data", {}).get("text/markdown", "")) for c in nb.cells for o in c.get("outputs", []))
+    assert "Nowhere" in text
