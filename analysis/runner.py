@@ -493,6 +493,8 @@ def _execute_all(todo, studies, build, commit, show_code, jobs_n, progress) -> l
             report(execute_job(str(studies[j.study].path), j, str(build), commit, show_code))
     else:
         ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+        if sys.platform != "win32":  # workers fork from a server that has the heavy imports done once
+            ctx.set_forkserver_preload(["analysis.runner", "papermill", "nbconvert", "nbformat", "jupyter_client"])
         with cf.ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
             futures = {pool.submit(execute_job, str(studies[j.study].path), j, str(build), commit, show_code): j
                        for j in todo}
