@@ -94,10 +94,11 @@ PALETTE: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7
                             "#000000", "#999999")
 _GOOD, _BAD, _NEUTRAL, _MUTED = "#009E73", "#D55E00", "#0072B2", "#999999"
 
-#: Colours of milestone status in :func:`milestone_timeline` (红旗 = done or ahead, 蜗牛 = late).
+#: Colours of milestone status in :func:`milestone_timeline`: the statuses of :func:`analysis.targets.milestone_status`.
 STATUS_COLOURS: dict[str, str] = {
-    "done": "#009E73", "ahead": "#56B4E9", "on_track": "#0072B2", "planned": "#999999",
-    "late": "#E69F00", "overdue": "#D55E00", "missed": "#D55E00", "unknown": "#CCCCCC",
+    # the statuses of analysis.targets.milestone_status (MILESTONE_STATUSES)
+    "done": "#009E73", "done_late": "#E69F00", "late": "#D55E00", "due": "#0072B2", "not_yet_due": "#999999",
+    "unknown": "#CCCCCC",
 }
 
 #: Marker of each milestone kind (the vocabulary of milestones.kind) in :func:`milestone_timeline`.
@@ -751,7 +752,7 @@ def milestone_timeline(df: pd.DataFrame, *, project: str = "project", planned: s
         * either ``planned`` (str): period string of :mod:`analysis.periods` ('2022-04', '2022-04/2022-06',
           '2022'), as in the milestones table; or ``start`` (datetime-like) and optionally ``end``;
         * ``kind`` (str): milestone kind (keys of :data:`MILESTONE_MARKERS`; others get the 'other' marker);
-        * ``status`` (str, optional): done, ahead, on_track, planned, late, overdue, missed, unknown (colours of
+        * ``status`` (str, optional): done, done_late, late, due, not_yet_due, unknown (colours of
           :data:`STATUS_COLOURS`; others grey). Without it every marker is dark grey.
     project, planned, start, end, kind, status : str
         Column names.

@@ -23,10 +23,10 @@ _QUALIFIER_WORDS = {"at_least": "at least ", "more_than": "more than ", "about":
 
 def esc(value) -> str:
     """HTML-escape any value's text (``<script>`` → ``&lt;script&gt;``); Markdown control characters too."""
-    text = html.escape(str(value), quote=True)
+    text = str(value).replace("\\", "\\\\")
     for ch in "*_`[]|#":
         text = text.replace(ch, "\\" + ch)
-    return text
+    return html.escape(text, quote=False)
 
 
 def md(template: str, **values):

@@ -248,13 +248,13 @@ def test_milestone_timeline_markers_spans_and_status():
     df = pd.DataFrame({"project": ["华海药业项目", "华海药业项目", "伟星新材项目", "伟星新材项目"],
                        "planned": ["2022-04", "2022-04", "2022-04/2022-06", "2022-12"],
                        "kind": ["signed", "land_acquired", "construction_start", "signed"],
-                       "status": ["done", "late", None, "planned"]})
+                       "status": ["done", "late", None, "not_yet_due"]})
     ax = milestone_timeline(df, as_of="2022-05-31").axes[0]
     assert len(ax.collections) == 3  # one scatter per kind
     assert len(_bars(ax)) == 1  # the 4-6月 span
     assert [t.get_text() for t in ax.get_yticklabels()] == ["华海药业项目", "伟星新材项目"]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == ["signed", "land_acquired", "construction_start", "done", "late", "planned"]
+    assert legend == ["signed", "land_acquired", "construction_start", "done", "late", "not_yet_due"]
     # two milestones of one project in one month are spread apart
     signed = np.asarray(ax.collections[0].get_offsets())
     land = np.asarray(ax.collections[1].get_offsets())
