@@ -45,6 +45,8 @@ def fmt_money(value, qualifier: str | None = "exact", unit: str = "yuan") -> str
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "n/a"
     q = qualifier if isinstance(qualifier, str) and qualifier else "exact"
+    if q == "more_than":  # 余 reads well only after a whole number (550余万元), so say it in words
+        return "more than " + format_quantity(Quantity(float(value), unit, "exact"))
     return format_quantity(Quantity(float(value), unit, q))
 
 

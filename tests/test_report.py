@@ -21,6 +21,7 @@ def test_show_escapes_table_cells():
 def test_formats_keep_qualifiers_and_units():
     assert fmt_money(2e10, "just_under") == "近200亿元"
     assert fmt_money(6e7) == "6000万元"
+    assert fmt_money(16.5e8, "more_than") == "more than 16.5亿元"
     assert fmt_pct(42.45, 2) == "42.45 %"
     assert fmt_pct(700, 0, qualifier="more_than", signed=True) == "more than +700 %"
     assert fmt_pp(27.04) == "+27.0 pp"

@@ -1,0 +1,471 @@
+"""The investment-growth study's selections (analysis.study_growth).
+
+Golden values come from the embedded dataset (document and line in a comment) and were computed by hand;
+frames built inside a test are synthetic and labelled so. Rates are in percent, pulls in percentage points.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import analysis
+from analysis import study_growth as sg
+from analysis.growth import ComponentCheck
+
+TESTLAND = Path(__file__).parent / "data" / "testland"
+COLS = ["obs_id", "region", "entity", "period", "measure", "indicator", "indicator_zh", "status", "value", "unit",
+        "qualifier", "raw", "yoy_pct", "yoy_qualifier", "yoy_raw", "quality", "doc", "line", "note"]
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return analysis.load_dataset()
+
+
+@pytest.fixture(scope="module")
+def tl():
+    return analysis.load_dataset(TESTLAND)
+
+
+def frame(*rows):
+    """A SYNTHETIC observations frame: each row a dict over the defaults below."""
+    base = {"entity": np.nan, "measure": "flow", "indicator_zh": "指标", "status": "actual", "value": np.nan,
+            "unit": "yuan", "qualifier": "exact", "raw": None, "yoy_pct": np.nan, "yoy_qualifier": None,
+            "yoy_raw": None, "quality": "ok", "doc": "synthetic.txt", "line": 1, "note": None}
+    out = []
+    for i, r in enumerate(rows, start=1):
+        row = {**base, "obs_id": f"s-o{i:02d}", **r}
+        if pd.notna(row["yoy_pct"]) and row["yoy_qualifier"] is None:
+            row["yoy_qualifier"] = "exact"
+        out.append(row)
+    df = pd.DataFrame(out, columns=COLS)
+    for c in ("value", "yoy_pct"):
+        df[c] = df[c].astype(float)
+    df["entity"] = df["entity"].astype(object)
+    return df
+
+
+# --- selection ----------------------------------------------------------------------------------------------
+
+
+def test_select_keeps_actual_sound_rows_and_counts_left_out(ds):
+    sel = sg.select_observations(ds)
+    assert set(sel.observations["status"]) == {"actual"}
+    assert (sel.observations["quality"] != "damaged").all()
+    # document 004 line 19: 202300亩 is the one damaged *actual* figure (d004-o48)
+    assert sel.n_damaged == 1
+    assert sel.missing == [] and "Linhai" in sel.regions
+
+
+def test_select_period_and_missing_region(ds):
+    sel = sg.select_observations(ds, regions="Linhai, Nowhere", period="2022")
+    assert sel.regions == ["Linhai"] and sel.missing == ["Nowhere"]
+    # 2022Q1 lies within 2022; 2023-12 and unknown do not
+    assert set(sel.observations["period"]) <= {"2022", "2022Q1"}
+    assert "d001-o26" in set(sel.observations["obs_id"])
+    assert sel.n_other_period > 0
+    unknown = sg.select_observations(ds, period="unknown").observations
+    assert set(unknown["period"]) == {"unknown"} and set(unknown["region"]) == {"Eastern cluster"}
+
+
+def test_select_as_of_drops_periods_not_yet_ended(tl):
+    # synthetic test region: quarters 2022Q1-Q3; as of 2022-07-15 only Q1 and Q2 have ended
+    sel = sg.select_observations(tl, regions=["Testland North"], as_of="2022-07-15")
+    assert sorted(sel.observations["period"]) == ["2022Q1", "2022Q2"]
+    assert sel.n_after_as_of == 1
+
+
+def test_select_nowhere_is_empty_not_an_error(ds):
+    sel = sg.select_observations(ds, regions=["Nowhere"])
+    assert sel.observations.empty and sel.regions == [] and sel.missing == ["Nowhere"]
+
+
+@pytest.mark.parametrize("kwargs, word", [({"period": "2022Q5"}, "period"), ({"regions": 3}, "regions"),
+                                          ({"as_of": "not a date"}, "as_of")])
+def test_select_bad_input_names_the_argument(ds, kwargs, word):
+    with pytest.raises(ValueError, match=word):
+        sg.select_observations(ds, **kwargs)
+
+
+def test_select_rejects_a_non_frame():
+    with pytest.raises(ValueError, match="data"):
+        sg.select_observations([1, 2])
+    with pytest.raises(ValueError, match="lacks column"):
+        sg.select_observations(pd.DataFrame({"region": ["a"]}))
+
+
+# --- levels and rates ---------------------------------------------------------------------------------------
+
+
+def test_is_investment_indicator_with_units():
+    names = ["fixed_asset_investment", "new_start_projects", "policy_measures_effective_investment"]
+    assert sg.is_investment_indicator(names).tolist() == [True, False, True]
+    assert sg.is_investment_indicator(names, ["yuan", "count", "count"]).tolist() == [True, False, False]
+    with pytest.raises(ValueError, match="units"):
+        sg.is_investment_indicator(names, ["yuan"])
+
+
+def test_levels_zero_rate_gives_base_equal_to_level():
+    # synthetic
+    df = frame({"region": "A", "period": "2022", "indicator": "fixed_asset_investment", "value": 5e8, "yoy_pct": 0.0})
+    t = sg.levels_and_rates(df)
+    assert t["base"].iloc[0] == 5e8 and t["increment"].iloc[0] == 0.0 and t["base_bound"].iloc[0] == "exact"
+
+
+def test_levels_golden_eastern_cluster_and_linhai(ds):
+    t = sg.levels_and_rates(sg.select_observations(ds).observations).set_index("obs_id")
+    # doc 004 line 14: 20.75亿元, +42.45 % -> base 20.75 / 1.4245 = 14.566515亿元
+    assert t.loc["d004-o01", "base"] == pytest.approx(14.566515e8, rel=1e-6)
+    # doc 001 line 65: 132亿元, 增长7倍多 -> base 132 / 8 = 16.5亿元, an upper bound
+    assert t.loc["d001-o26", "base"] == pytest.approx(16.5e8)
+    assert t.loc["d001-o26", "base_bound"] == "upper"
+    # doc 001 line 10: Taizhou's 13.7 % has no level, so no base
+    assert np.isnan(t.loc["d001-o02", "base"]) and t.loc["d001-o02", "base_bound"] == ""
+    # industrial output (doc 004 line 14, +87.92 %) is not investment
+    assert "d004-o06" not in t.index
+    text = sg.format_levels(t.reset_index()).set_index(t.index)
+    assert text.loc["d001-o26", "implied base"] == "不超过16.5亿元"
+    assert text.loc["d001-o26", "increment"] == "超115.5亿元"
+    assert text.loc["d004-o01", "implied base"] == "14.57亿元"
+
+
+def test_format_levels_needs_its_columns():
+    with pytest.raises(ValueError, match="levels_and_rates"):
+        sg.format_levels(pd.DataFrame({"region": ["a"]}))
+
+
+@pytest.mark.parametrize("label, prior", [("2023", "2022"), ("2023Q1", "2022Q1"), ("2023-03", "2022-03"),
+                                          ("2022-01/2022-10", "2021-01/2021-10"), ("unknown", None),
+                                          ("2024-02-29", None)])
+def test_prior_year_label(label, prior):
+    assert sg.prior_year_label(label) == prior
+
+
+@given(st.integers(1001, 9999), st.integers(1, 4))
+def test_prior_year_label_moves_back_one_year(year, q):
+    lab = sg.prior_year_label(f"{year}Q{q}")
+    assert lab == f"{year - 1}Q{q}"
+
+
+def test_prior_year_label_rejects_non_strings():
+    with pytest.raises(ValueError, match="label"):
+        sg.prior_year_label(2023)
+
+
+def test_revision_factor_on_test_region(tl):
+    # synthetic test region: 2023 21亿元 +16.67 % against the published 2022 level 18亿元
+    obs = sg.select_observations(tl).observations
+    rev = sg.revision_table(obs, sg.levels_and_rates(obs)).set_index("obs_id")
+    assert rev.loc["t-o04", "prior_obs_id"] == "t-o01"
+    assert rev.loc["t-o04", "revision_factor"] == pytest.approx(21 / 1.1667 / 18)
+
+
+def test_revision_table_empty_on_default(ds):
+    obs = sg.select_observations(ds).observations
+    rev = sg.revision_table(obs, sg.levels_and_rates(obs))
+    assert rev.empty and "revision_factor" in rev.columns
+
+
+# --- components -----------------------------------------------------------------------------------------------
+
+
+def test_golden_eastern_cluster_components(ds):
+    # doc 004 line 14: 固定资产投资20.75亿元 +42.45 %, 政府性投入7.2亿元 +44.91 %, 工业性投入13.55亿元 +41.18 %
+    keys = sg.component_keys(ds)
+    assert keys[["region", "period", "complete"]].values.tolist() == [["Eastern cluster", "unknown", True]]
+    t = sg.component_table(ds, "Eastern cluster", "unknown")
+    assert t.index.tolist() == ["fixed_asset_investment", "government_investment", "industrial_investment"]
+    assert t["obs_id"].tolist() == ["d004-o01", "d004-o02", "d004-o04"]
+    comp = t[t["role"] == "component"]["level_100m"]
+    assert comp.tolist() == pytest.approx([7.2, 13.55])
+    assert comp.sum() == pytest.approx(20.75) == t.loc["fixed_asset_investment", "level_100m"]
+
+
+def test_golden_eastern_cluster_pulls_and_check(ds):
+    # by hand: base_total = 20.75/1.4245 = 14.566515; gov increment 7.2 - 7.2/1.4491 = 2.231399 -> pull 15.3187 pp,
+    # share 2.231399/6.183485 = 0.360864; ind increment 13.55 - 13.55/1.4118 = 3.952323 -> 27.1329 pp, 0.639174
+    chk = sg.component_check(sg.component_table(ds, "Eastern cluster", "unknown"))
+    assert isinstance(chk, ComponentCheck) and chk.ok
+    assert chk.components["pull_pp"].tolist() == pytest.approx([15.3187, 27.1329], abs=1e-4)
+    assert chk.components["contribution_share"].tolist() == pytest.approx([0.360864, 0.639174], abs=1e-6)
+    # the rounding tolerance follows the digits written: 20.75 ±0.005, 7.2 ±0.05, 13.55 ±0.005
+    assert chk.checks.loc["level_sum", "tolerance"] == pytest.approx(0.06)
+    assert chk.implied_growth_pct == pytest.approx(42.4523, abs=1e-4)
+    pf = sg.pull_frame(chk, "east", {"government_investment": "政府性投入"})
+    assert pf["component"].tolist() == ["政府性投入", "industrial_investment"]
+    assert pf["pull_pp"].sum() == pytest.approx(42.45, abs=0.01) and set(pf["total_pct"]) == {42.45}
+    shown = sg.format_components(chk)
+    assert shown["contribution share (%)"].tolist() == pytest.approx([36.0864, 63.9174], abs=1e-4)
+
+
+def test_component_table_keeps_sub_area_and_targets_out(ds):
+    # the sub-area (entity set, doc 004 line 14) has parts but no total: nothing to decompose
+    sub = sg.component_table(ds, "Eastern cluster", "unknown", "Eastern XX county district (东部XX县区)")
+    assert sub.empty
+    # next year's targets (doc 004 line 24: 政府性投入7.6亿元) are never components
+    t = sg.component_table(ds, "Eastern cluster", "unknown")
+    assert "d004-o56" not in set(t["obs_id"])
+
+
+def test_component_check_on_synthetic_inconsistent_components():
+    # synthetic: components 5.5 + 4.25 = 9.75亿元 against a total of 10.25亿元 (tolerance 0.005 + 0.05 + 0.005)
+    df = frame({"region": "A", "period": "2022", "indicator": "fixed_asset_investment", "value": 10.25e8, "yoy_pct": 10.0},
+               {"region": "A", "period": "2022", "indicator": "government_investment", "value": 5.5e8, "yoy_pct": 10.0},
+               {"region": "A", "period": "2022", "indicator": "industrial_investment", "value": 4.25e8, "yoy_pct": 10.0})
+    chk = sg.component_check(sg.component_table(df, "A", "2022"))
+    assert not chk.ok and "level_sum" in chk.failed
+
+
+def test_component_keys_partial_breakdown(tl):
+    # synthetic test region: 2022 has both components, 2023 only the industrial one
+    keys = sg.component_keys(tl).set_index("period")
+    assert keys.loc["2022", "complete"] and not keys.loc["2023", "complete"]
+    assert keys.loc["2023", "n_components"] == 1
+
+
+def test_component_table_duplicate_rows_raise():
+    # synthetic: two actual totals for one key
+    row = {"region": "A", "period": "2022", "indicator": "fixed_asset_investment", "value": 1e8, "yoy_pct": 1.0}
+    with pytest.raises(ValueError, match="more than one"):
+        sg.component_table(frame(row, row), "A", "2022")
+
+
+def test_component_check_bad_tables():
+    with pytest.raises(ValueError, match="component_table"):
+        sg.component_check(pd.DataFrame({"x": [1]}))
+    df = frame({"region": "A", "period": "2022", "indicator": "fixed_asset_investment", "value": 1e8, "yoy_pct": 1.0})
+    with pytest.raises(ValueError, match="component"):
+        sg.component_check(sg.component_table(df, "A", "2022"))
+    with pytest.raises(ValueError, match="ComponentCheck"):
+        sg.pull_frame("verdict", "x")
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.floats(0.5, 50), st.floats(0.5, 50), st.floats(-50, 200), st.floats(-50, 200))
+def test_consistent_synthetic_components_pass_and_pulls_add_up(l1, l2, g1, g2):
+    # synthetic: a total built exactly from its components is consistent, and the pulls sum to its rate
+    l1, l2 = round(l1, 2), round(l2, 2)
+    b = l1 / (1 + g1 / 100) + l2 / (1 + g2 / 100)
+    total = l1 + l2
+    g = (total / b - 1) * 100
+    df = frame({"region": "A", "period": "2022", "indicator": "fixed_asset_investment", "value": total * 1e8, "yoy_pct": g},
+               {"region": "A", "period": "2022", "indicator": "government_investment", "value": l1 * 1e8, "yoy_pct": g1},
+               {"region": "A", "period": "2022", "indicator": "industrial_investment", "value": l2 * 1e8, "yoy_pct": g2})
+    chk = sg.component_check(sg.component_table(df, "A", "2022"))
+    assert chk.ok
+    assert chk.components["pull_pp"].sum() == pytest.approx(g, abs=1e-6)
+
+
+def test_subarea_shares_golden(ds):
+    # doc 004 line 14: 政府性投入7.2亿元(东部XX县区6.93亿元), 工业性投入13.55亿元(东部XX县区6.37亿元)
+    s = sg.subarea_shares(ds).set_index("indicator")
+    assert s.loc["government_investment", "share"] == pytest.approx(6.93 / 7.2)
+    assert s.loc["industrial_investment", "share"] == pytest.approx(6.37 / 13.55)
+
+
+# --- count versus value ---------------------------------------------------------------------------------------
+
+
+def test_count_value_pairs_golden(ds):
+    p = sg.count_value_pairs(sg.select_observations(ds).observations).set_index("region")
+    # doc 001 line 61: projects +65.1 %, their investment +246 % -> 3.46 / 1.651 - 1 = +109.570 %
+    assert p.loc["Taizhou", "average_size_growth_pct"] == pytest.approx(109.570, abs=1e-3)
+    assert p.loc["Taizhou", "average_size_bound"] == "exact"
+    # doc 001 line 65: 34 projects, 132亿元 -> 3.882亿元 a project; no count growth, so no size growth
+    assert p.loc["Linhai", "average_size"] == pytest.approx(132e8 / 34)
+    assert np.isnan(p.loc["Linhai", "average_size_growth_pct"])
+    shown = sg.format_pairs(p.reset_index())
+    assert "+109.6 %" in shown["average size growth"].tolist()
+
+
+def test_count_value_bound_directions():
+    # synthetic: value growth "more than" -> average size growth is a lower bound
+    df = frame({"region": "A", "period": "2022", "indicator": "new_start_projects", "unit": "count", "yoy_pct": 10.0},
+               {"region": "A", "period": "2022", "indicator": "new_start_projects_investment", "yoy_pct": 50.0,
+                "yoy_qualifier": "more_than"})
+    p = sg.count_value_pairs(df)
+    assert p["average_size_bound"].iloc[0] == "lower"
+    assert p["average_size_growth_pct"].iloc[0] == pytest.approx((1.5 / 1.1 - 1) * 100)
+    # and entities do not mix: the same rows for another entity make no pair with the region's
+    df.loc[1, "entity"] = "Group"
+    assert sg.count_value_pairs(df).empty
+
+
+@given(st.floats(-50, 300))
+def test_equal_count_and_value_growth_leaves_size_unchanged(g):
+    # synthetic
+    df = frame({"region": "A", "period": "2022", "indicator": "new_start_projects", "unit": "count", "yoy_pct": g},
+               {"region": "A", "period": "2022", "indicator": "new_start_projects_investment", "yoy_pct": g})
+    assert sg.count_value_pairs(df)["average_size_growth_pct"].iloc[0] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_count_value_pairs_bad_pairs():
+    with pytest.raises(ValueError, match="pairs"):
+        sg.count_value_pairs(frame(), pairs={"a": 1})
+
+
+# --- 增长N倍 -------------------------------------------------------------------------------------------------
+
+
+def test_times_readings_golden_linhai(ds):
+    t = sg.times_readings(sg.select_observations(ds).observations)
+    assert t["obs_id"].tolist() == ["d001-o26"]
+    r = t.iloc[0]
+    # doc 001 line 65: 132亿元, 同比增长7倍多: base 132/8 = 16.5亿元 (at most); misread as ×7: 132/7 = 18.857亿元
+    assert r["base"] == pytest.approx(16.5e8) and r["bound"] == "upper" and r["ratio"] == 8.0
+    assert r["base_if_ratio"] == pytest.approx(132e8 / 7)
+    assert r["overstatement_pct"] == pytest.approx(100 / 7)
+    shown = sg.format_times(t)
+    assert shown["implied base"].iloc[0] == "不超过16.5亿元"
+
+
+def test_times_readings_exact_synthetic():
+    # synthetic: 30亿元 增长2倍 -> base 10亿元 exactly; a percent rate is not a 倍 figure
+    df = frame({"region": "A", "period": "2022", "indicator": "x_investment", "value": 30e8, "yoy_pct": 200.0,
+                "yoy_raw": "增长2倍"},
+               {"region": "B", "period": "2022", "indicator": "x_investment", "value": 30e8, "yoy_pct": 20.0,
+                "yoy_raw": "20%"})
+    t = sg.times_readings(df)
+    assert t["region"].tolist() == ["A"]
+    assert t["base"].iloc[0] == pytest.approx(10e8) and t["bound"].iloc[0] == "exact"
+
+
+# --- scoreboard ---------------------------------------------------------------------------------------------
+
+
+def test_organising_regions(ds, tl):
+    # doc 001 is about Taizhou and reports Linhai, Yuhuan and Xianju
+    assert sg.organising_regions(ds) == ["Taizhou"]
+    assert sg.organising_regions(tl) == ["Testland"]
+    with pytest.raises(ValueError, match="Dataset"):
+        sg.organising_regions(pd.DataFrame())
+
+
+def test_growth_panel_default_has_nothing_to_rank(ds):
+    panel = sg.growth_panel(ds)
+    # doc 001 line 10 (Taizhou 2022Q1 13.7 %) and doc 004 line 14 (eastern cluster, period unknown, 42.45 %)
+    assert dict(zip(panel["obs_id"], panel["reason"])) == {"d001-o02": "organiser of the race",
+                                                          "d004-o01": "period unknown"}
+    assert not panel["rankable"].any()
+    assert sg.race_table(panel).empty and sg.race_stability(panel).empty
+    # without the organiser rule Taizhou is still alone in its period
+    alone = sg.growth_panel(ds, organisers=[])
+    assert alone.set_index("obs_id").loc["d001-o02", "reason"] == "only region in its period"
+
+
+def test_race_on_test_region(tl):
+    # synthetic test region: districts' growth 2022Q1 North 12, South 18, East 7
+    panel = sg.growth_panel(tl)
+    assert not panel.loc[panel["region"] == "Testland", "rankable"].any()
+    board = sg.race_table(panel, k=1)
+    q1 = board[board["period"] == "2022Q1"].set_index("region")
+    assert q1["rank"].to_dict() == {"Testland South": 1.0, "Testland North": 2.0, "Testland East": 3.0}
+    assert q1["rewarded"].to_dict() == {"Testland South": True, "Testland North": False, "Testland East": False}
+    counts = sg.reward_counts(board)
+    assert counts["rewarded"].sum() == 3 and set(counts["periods"]) == {3}
+    # by hand: ranks (N, S, E) 2022Q1 (2, 1, 3), 2022Q2 (1, 3, 2): sum d^2 = 6, rho = 1 - 36/24 = -0.5
+    stab = sg.race_stability(panel)
+    assert stab["rho"].tolist() == pytest.approx([-0.5, -0.5]) and set(stab["n"]) == {3}
+
+
+def test_growth_panel_filters_and_ties():
+    # synthetic: two regions tied in one quarter, a duplicate in another, an entity row ignored
+    df = frame({"region": "A", "period": "2022Q1", "indicator": "fixed_asset_investment", "yoy_pct": 10.0},
+               {"region": "B", "period": "2022Q1", "indicator": "fixed_asset_investment", "yoy_pct": 10.0},
+               {"region": "C", "period": "2022Q1", "indicator": "fixed_asset_investment", "yoy_pct": 5.0},
+               {"region": "C", "period": "2022Q1", "indicator": "fixed_asset_investment", "yoy_pct": 5.0,
+                "entity": "Park"},
+               {"region": "A", "period": "2022Q2", "indicator": "fixed_asset_investment", "yoy_pct": 1.0},
+               {"region": "A", "period": "2022Q2", "indicator": "fixed_asset_investment", "yoy_pct": 2.0})
+    panel = sg.growth_panel(df)
+    assert len(panel) == 5
+    assert set(panel.loc[panel["period"] == "2022Q2", "reason"]) == {"several figures for the region and period"}
+    board = sg.race_table(panel, k=1).set_index("region")
+    assert board["rank"].to_dict() == {"A": 1.0, "B": 1.0, "C": 3.0}
+    assert board["rewarded"].to_dict() == {"A": True, "B": True, "C": False}  # a tie at the top pays both
+    assert sg.growth_panel(df, regions=["A"])["rankable"].sum() == 0
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.floats(-20, 80), min_size=2, max_size=8), st.randoms(use_true_random=False))
+def test_race_ranks_do_not_depend_on_row_order(rates, rnd):
+    # synthetic
+    rows = [{"region": f"R{i}", "period": "2022Q1", "indicator": "fixed_asset_investment", "yoy_pct": g}
+            for i, g in enumerate(rates)]
+    shuffled = rows[:]
+    rnd.shuffle(shuffled)
+    a = sg.race_table(sg.growth_panel(frame(*rows))).set_index("region")["rank"].sort_index()
+    b = sg.race_table(sg.growth_panel(frame(*shuffled))).set_index("region")["rank"].sort_index()
+    pd.testing.assert_series_equal(a, b)
+    assert a.min() == 1.0
+
+
+def test_scoreboard_bad_input():
+    with pytest.raises(ValueError, match="indicator"):
+        sg.growth_panel(frame(), indicator="")
+    with pytest.raises(ValueError, match="k"):
+        sg.race_table(sg.growth_panel(frame()), k=0)
+    with pytest.raises(ValueError, match="growth_panel"):
+        sg.race_table(pd.DataFrame({"x": [1]}))
+    with pytest.raises(ValueError, match="race_table"):
+        sg.reward_counts(pd.DataFrame({"x": [1]}))
+
+
+def test_race_rewards_golden(ds):
+    # doc 001 line 21: 每季度安排1000万元财政资金, 奖励…排名前列的县(市、区)
+    r = sg.race_rewards(ds, ["Taizhou"])
+    assert r["value"].tolist() == [1e7] and r["line"].tolist() == [21]
+    assert sg.race_rewards(ds, ["Nowhere"]).empty
+
+
+# --- statistical checks and provenance -----------------------------------------------------------------------
+
+
+def test_level_series_and_trend_synthetic():
+    # synthetic: four annual levels growing exactly 10 % a year, and a stock that is left out
+    rows = [{"region": "A", "period": str(2019 + i), "indicator": "fixed_asset_investment", "value": 100e8 * 1.1 ** i}
+            for i in range(4)]
+    rows.append({"region": "A", "period": "2022", "indicator": "fixed_asset_investment", "value": 1e8,
+                 "measure": "stock", "entity": "Park"})
+    series = sg.level_series(frame(*rows))
+    assert set(series["n"]) == {4} and series["t"].tolist() == [2019, 2020, 2021, 2022]
+    tt = sg.trend_table(series)
+    assert tt["estimate"].iloc[0] == pytest.approx(10.0)
+    assert "only 4 observations" in tt["note"].iloc[0]
+
+
+def test_trend_table_small_n_says_so(tl):
+    # synthetic test region: fixed-asset investment levels 2022 and 2023 only
+    tt = sg.trend_table(sg.level_series(tl))
+    fai = tt.set_index("indicator").loc["fixed_asset_investment"]
+    assert fai["n"] == 2 and np.isnan(fai["estimate"]) and "n = 2 < 3" in fai["note"]
+    with pytest.raises(ValueError, match="min_n"):
+        sg.trend_table(sg.level_series(tl), min_n=2)
+
+
+def test_quarterly_series_time_index():
+    # synthetic: quarters are spaced one apart across a year boundary
+    rows = [{"region": "A", "period": p, "indicator": "x_investment", "value": v}
+            for p, v in (("2021Q4", 1e8), ("2022Q1", 2e8), ("2022Q2", 3e8))]
+    s = sg.level_series(frame(*rows))
+    assert np.diff(s["t"].to_numpy()).tolist() == [1, 1] and set(s["freq_per_year"]) == {4}
+
+
+def test_growth_bars_label_bounds(ds):
+    bars = sg.growth_bars(sg.levels_and_rates(sg.select_observations(ds).observations))
+    linhai = bars[bars["label"].str.startswith("Linhai")]
+    assert linhai["label"].iloc[0].endswith("(2022Q1, rate: more than)")
+    assert linhai["value"].iloc[0] == 132e8
+
+
+def test_used_obs_ids_and_provenance(ds):
+    obs = sg.select_observations(ds).observations
+    ids = sg.used_obs_ids(sg.count_value_pairs(obs), sg.component_table(ds, "Eastern cluster", "unknown"))
+    assert ids == sorted({"d001-o22", "d001-o23", "d001-o25", "d001-o26", "d004-o01", "d004-o02", "d004-o04"})
+    prov = analysis.report.provenance(ds, observations=ids)
+    assert set(prov["line"]) == {61, 65, 14}
+    with pytest.raises(ValueError, match="DataFrames"):
+        sg.used_obs_ids(["d001-o22"])
