@@ -44,6 +44,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from .funds import POLICY_LEVERAGE_RANGE
 from .periods import parse_period
 from .units import LOWER_BOUND_QUALIFIERS, QUALIFIERS, UPPER_BOUND_QUALIFIERS
 
@@ -119,7 +120,7 @@ STAGE_LABELS_ZH: dict[str, str] = {
 }
 
 #: Leverage band implied by a public share of 20-30 % of committed capital (domain notes).
-POLICY_LEVERAGE_BAND: tuple[float, float] = (3.3, 5.0)
+POLICY_LEVERAGE_BAND: tuple[float, float] = POLICY_LEVERAGE_RANGE  # the same band as analysis.funds.policy_context
 
 _QUALIFIER_SYMBOL = {"exact": "", "at_least": "≥", "more_than": ">", "about": "≈", "just_under": "<",
                      "at_most": "≤"}

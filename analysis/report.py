@@ -45,8 +45,11 @@ def fmt_money(value, qualifier: str | None = "exact", unit: str = "yuan") -> str
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "n/a"
     q = qualifier if isinstance(qualifier, str) and qualifier else "exact"
-    if q == "more_than":  # 余 reads well only after a whole number (550余万元), so say it in words
-        return "more than " + format_quantity(Quantity(float(value), unit, "exact"))
+    words = {"more_than": "more than ",  # 余 reads well only after a whole number (550余万元): say it in words
+             "about_at_least": "about at least ", "about_at_most": "about at most ",  # bounds of sums and ratios
+             "unknown": "(bound unknown) "}
+    if q in words:
+        return words[q] + format_quantity(Quantity(float(value), unit, "exact"))
     return format_quantity(Quantity(float(value), unit, q))
 
 
@@ -113,7 +116,8 @@ def show(df: pd.DataFrame, caption: str | None = None, **to_html):
     """Display a DataFrame as escaped HTML (data strings cannot inject markup), with an optional caption."""
     from IPython.display import HTML
 
-    body = df.to_html(escape=True, na_rep="", border=0, **to_html)
+    shown = df.astype(object).where(df.notna(), "")  # pandas' NA of every dtype shows as an empty cell
+    body = shown.to_html(escape=True, border=0, **to_html)
     cap = f"<p><em>{html.escape(caption)}</em></p>" if caption else ""
     return HTML(cap + body)
 

@@ -227,7 +227,7 @@ def test_leverage_chart_band():
     band = [p for p in ax.patches if p.get_label().startswith("policy range")]
     assert len(band) == 1
     xs = band[0].get_path().transformed(band[0].get_patch_transform()).vertices[:, 0]
-    assert (xs.min(), xs.max()) == pytest.approx((3.3, 5.0))
+    assert (xs.min(), xs.max()) == pytest.approx((1 / 0.30, 5.0))  # public share 20-30 % of committed capital
     colours = [matplotlib.colors.to_hex(b.get_facecolor()) for b in ax.patches if b not in band]
     assert len(set(colours)) == 3  # below, inside, above the band
 
