@@ -1,40 +1,43 @@
 """analysis: the library behind the investment-promotion (招商引资) research notebooks.
 
-Small topical modules, their public API re-exported here:
+Small topical modules, their public API re-exported here (see :mod:`analysis.api` for the list):
 
 * :mod:`analysis.units`: figures as Chinese documents write them (``parse_quantity("近200亿元")``)
 * :mod:`analysis.periods`: the period grammar (``2022``, ``2022Q1``, ``2022-01/2022-10``, ...)
 * :mod:`analysis.io`: loading and validating a dataset (``load_dataset()``; a user's folder of CSV/XLSX)
-* :mod:`analysis.growth`: year-on-year growth, implied bases, pull and contribution, consistency checks,
-  single months from year-to-date figures, CAGR, scoreboards and rank stability
-* :mod:`analysis.funds`: fund leverage, paid-in ratio, public share, bounds, aggregation, two-layer leverage
-* :mod:`analysis.targets`: attainment, time progress, year-end projection, ambition, milestone status,
-  red flag / snail, stage funnel, investment heat map
+* :mod:`analysis.growth`: growth, implied bases, pull and contribution, consistency checks, scoreboards
+* :mod:`analysis.funds`: fund leverage, paid-in ratio, public share, bounds, aggregation
+* :mod:`analysis.targets`: attainment, time progress, projections, ambition, milestones, funnel, heat map
 * :mod:`analysis.stats`: trend growth, actual-on-target regression, bunching (statsmodels)
 * :mod:`analysis.plots`: the studies' figures (with a CJK font for Chinese labels)
+* :mod:`analysis.study_growth`, :mod:`analysis.study_funds`, :mod:`analysis.study_targets`: the tables each study
+  shows, built from a Dataset
 * :mod:`analysis.report`, :mod:`analysis.params`, :mod:`analysis.runner`: narrative helpers, study parameters and
   the report runner
-"""
 
-from . import funds, growth, periods, plots, stats, targets, units
-from .funds import *  # noqa: F401,F403
-from .growth import *  # noqa: F401,F403
-from .io import DataValidationError, Dataset, load_dataset, write_templates
-from .periods import Period, PeriodParseError, parse_period
-from .plots import (CJKFontWarning, attainment_chart, bar_growth, fund_matrix, heatmap, leverage_chart,
-                    milestone_timeline, pull_contribution, scoreboard_chart, setup_style, stage_funnel_chart)
-from .stats import *  # noqa: F401,F403
-from .targets import *  # noqa: F401,F403
-from .units import Quantity, QuantityParseError, format_quantity, parse_chinese_number, parse_quantity
+The re-exported names load on first use, so that ``analysis.runner`` (the ``investment-reports`` command) starts
+without importing pandas, matplotlib and statsmodels when there is nothing to run.
+"""
 
 __version__ = "0.1.0"
 
-__all__ = (
-    ["DataValidationError", "Dataset", "load_dataset", "write_templates",
-     "Period", "PeriodParseError", "parse_period",
-     "Quantity", "QuantityParseError", "format_quantity", "parse_chinese_number", "parse_quantity",
-     "CJKFontWarning", "setup_style", "bar_growth", "pull_contribution", "scoreboard_chart", "fund_matrix",
-     "leverage_chart", "attainment_chart", "milestone_timeline", "stage_funnel_chart", "heatmap",
-     "__version__"]
-    + growth.__all__ + funds.__all__ + targets.__all__ + stats.__all__
-)
+
+def __getattr__(name: str):
+    import importlib
+    import importlib.util
+
+    if name.startswith("__") and name != "__all__":
+        raise AttributeError(name)
+    if importlib.util.find_spec(f"{__name__}.{name}") is not None:  # a submodule: load just that one
+        return importlib.import_module(f"{__name__}.{name}")
+    api = importlib.import_module(f"{__name__}.api")
+    try:
+        return getattr(api, name)
+    except AttributeError:
+        raise AttributeError(f"module 'analysis' has no attribute {name!r}") from None
+
+
+def __dir__():
+    import importlib
+
+    return sorted(set(globals()) | set(importlib.import_module(f"{__name__}.api").__all__))

@@ -162,3 +162,26 @@ def test_stress_24_parameter_sets_in_parallel(studies_dir, tmp_path):
     assert status == 0, [r["error"] for r in m.values() if r["status"] != "ok"]
     assert len(m) == 24 and {r["status"] for r in m.values()} == {"ok"}
     assert time.perf_counter() - t0 < 600
+
+
+def test_runner_starts_without_the_heavy_imports():
+    """An unchanged rerun must be cheap: importing the runner does not import pandas, matplotlib or papermill."""
+    code = "import sys, analysis.runner; print(sorted(m for m in ('pandas', 'matplotlib', 'papermill', 'statsmodels') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
+
+
+def test_parameters_read_from_the_cell(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("# comment\na = 1\nb: float = 2\nc = None\nd = 'x'\ne = [1, 2]\n")
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells.append(cell)
+    path = tmp_path / "01-x.ipynb"
+    nbformat.write(nb, path)
+    params = runner.notebook_parameters(path)
+    assert {k: (v["default"], v["type"]) for k, v in params.items()} == {
+        "a": (1, "int"), "b": (2, "float"), "c": (None, "None"), "d": ("x", "str"), "e": ([1, 2], "list")}
+    nb.cells[0].metadata["tags"] = []
+    nbformat.write(nb, path)
+    with pytest.raises(runner.RunnerError, match="no cell tagged 'parameters'"):
+        runner.notebook_parameters(path)
