@@ -24,8 +24,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats as _sps
+
+
+def _statsmodels():
+    """statsmodels.api, imported on first use (it takes about a second to import, and most studies' default
+    data are too small to call it)."""
+    import statsmodels.api as sm
+
+    return sm
 
 __all__ = [
     "MIN_N",
@@ -273,6 +279,7 @@ def trend_growth(series: Any, freq_per_year: float = 1, *, time: Any = None, alp
     if np.ptp(t) == 0:
         raise ValueError("time: all observations are at the same time; the trend is not identified")
 
+    sm = _statsmodels()
     res = sm.OLS(np.log(y), sm.add_constant(t, has_constant="add")).fit()
     b = float(res.params[1])
     lo, hi = (float(v) for v in res.conf_int(alpha=alpha)[1])
@@ -351,6 +358,7 @@ def actual_on_target(actual: Any, target: Any, *, log: bool = False, alpha: floa
     if np.ptp(t) == 0:
         raise ValueError("target: all targets are equal; the slope on target is not identified")
 
+    sm = _statsmodels()
     res = sm.OLS(a, sm.add_constant(t, has_constant="add")).fit()
     ci = res.conf_int(alpha=alpha)
     return ActualOnTargetResult(
@@ -432,6 +440,8 @@ def bunching(actual: Any, target: Any, bin_width: float = 0.02, window: float = 
         share, p = float("nan"), float("nan")
     else:
         share = n_above / n
+        from scipy import stats as _sps
+
         p = float(_sps.binomtest(n_above, n, 0.5, alternative="greater").pvalue)
     warning = None
     if n < BUNCHING_WARN_N:
