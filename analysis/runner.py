@@ -218,7 +218,7 @@ def _exporter(show_code: bool):
 
     exp = HTMLExporter(template_name="report", extra_template_basedirs=[str(config.PACKAGE_DIR / "templates")])
     exp.exclude_input_prompt = True
-    exp.embed_images = True
+    exp.embed_images = False  # figures are already data URIs in the outputs; no markdown cell links a file
     exp.sanitize_html = False  # outputs are produced by our own code, which escapes data (analysis.report)
     return exp
 
@@ -241,6 +241,7 @@ def execute_job(study_path: str, job: Job, build_dir: str, commit: str, show_cod
         pm.execute_notebook(
             study_path, str(out_nb), parameters=job.params, kernel_name="python3", progress_bar=False,
             cwd=str(Path(study_path).parent), km=km, shutdown_kernel="immediate", start_timeout=120,
+            request_save_on_cell_execute=False,  # write the executed notebook once, not after every cell
         )
         job.status = "ok"
     except Exception as e:  # papermill raises PapermillExecutionError with the cell and the error
