@@ -6,9 +6,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, settings
 
 from analysis import config
 from analysis.schema import table_meta
+
+# Property tests: no per-example deadline (a loaded CI machine must not turn slowness into failures).
+settings.register_profile("project", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("project")
 
 #: A small valid dataset of a made-up region ("Testland"), written by the tests (synthetic, not from any document).
 SYNTHETIC_ROWS = {
