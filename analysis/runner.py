@@ -158,6 +158,7 @@ class Job:
     html: str | None = None
     notebook: str | None = None
     fingerprint: str | None = None
+    built_with: str | None = None  # package version and commit that produced the report
     extra: dict = field(default_factory=dict)
 
 
@@ -206,7 +207,7 @@ def job_key(study: Study, params: dict, code: str) -> str:
 
 def _git_commit() -> str:
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=config.PROJECT_ROOT, capture_output=True,
+        out = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=7"], cwd=config.PROJECT_ROOT, capture_output=True,
                              text=True, timeout=5)
         return out.stdout.strip() or "unknown"
     except Exception:
@@ -256,6 +257,7 @@ def execute_job(study_path: str, job: Job, build_dir: str, commit: str, show_cod
             pass
         shutil.rmtree(ipc_dir, ignore_errors=True)
     job.notebook = str(out_nb)
+    job.built_with = f"{__version__} @ {commit}"
     if job.status == "ok":
         try:
             nb = nbformat.read(out_nb, as_version=4)
@@ -312,7 +314,8 @@ def write_index(jobs: list[Job], path: Path, meta: dict) -> None:
             if j.html:
                 status += " (the link shows the last good report)"
         rows.append(f"<tr class='{html.escape(j.status)}'><td>{link}</td><td>{params}</td><td>{status}</td>"
-                    f"<td>{j.seconds:.1f} s</td><td><code>{html.escape(j.fingerprint or '')}</code></td></tr>")
+                    f"<td>{j.seconds:.1f} s</td><td><code>{html.escape(j.fingerprint or '')}</code></td>"
+                    f"<td><code>{html.escape(j.built_with or '')}</code></td></tr>")
     body = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Investment-promotion studies: reports</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
@@ -322,7 +325,7 @@ tr.failed td{{background:#fde8e8}}code{{font-size:0.9em}}</style></head>
 <body><h1>Investment-promotion studies (招商引资)</h1>
 <p>Generated {html.escape(meta['generated'])} by analysis {html.escape(meta['version'])}, commit
 <code>{html.escape(meta['commit'])}</code>. {len([j for j in jobs if j.status != 'failed'])} of {len(jobs)} report(s) succeeded.</p>
-<table><tr><th>Report</th><th>Parameters</th><th>Status</th><th>Run time</th><th>Data fingerprint</th></tr>
+<table><tr><th>Report</th><th>Parameters</th><th>Status</th><th>Run time</th><th>Data fingerprint</th><th>Version @ commit</th></tr>
 {''.join(rows)}
 </table></body></html>
 """
@@ -343,7 +346,7 @@ def plan_jobs(studies: dict[str, Study], selected: list[str] | None, grid: list[
         raise RunnerError(f"unknown study {', '.join(unknown)}; available: {', '.join(studies)}")
     declared = set().union(*(studies[n].parameters for n in names))
     jobs = []
-    for params in grid or [{}]:
+    for params in (_resolve_paths(g) for g in grid or [{}]):
         stray = sorted(set(params) - declared)
         if stray:
             raise RunnerError(f"unknown parameter(s) {', '.join(stray)}: no selected study declares them "
@@ -359,6 +362,23 @@ def plan_jobs(studies: dict[str, Study], selected: list[str] | None, grid: list[
             seen.add(j.slug)
             unique.append(j)
     return unique
+
+
+#: Parameters that name files or folders: resolved against the directory the runner is started from (the
+#: notebooks run with notebooks/ as their working directory) and checked to exist before anything runs.
+PATH_PARAMETERS = ("data_dir", "actual_dates")
+
+
+def _resolve_paths(params: dict) -> dict:
+    out = dict(params)
+    for name in PATH_PARAMETERS:
+        value = out.get(name)
+        if isinstance(value, str) and value:
+            path = Path(value).expanduser().resolve()
+            if not path.exists():
+                raise RunnerError(f"parameter {name}: {value} does not exist (relative paths are read from {Path.cwd()})")
+            out[name] = str(path)
+    return out
 
 
 def load_grid(path: Path | None, cli_params: dict) -> list[dict]:
@@ -453,6 +473,7 @@ def _run_locked(reports, selected, grid, force, jobs_n, show_code, progress, not
         old = previous.get(j.slug)
         if not force and old and old.get("key") == j.key and old.get("status") == "ok" and (reports / old["html"]).exists():
             j.status, j.html, j.seconds, j.fingerprint = "skipped", old["html"], old["seconds"], old.get("fingerprint")
+            j.built_with = old.get("built_with")
     todo = [j for j in planned if j.status == "pending"]
     for stale in reports.glob(".build-*"):  # left by a run that was killed; we hold the lock, so none is live
         shutil.rmtree(stale, ignore_errors=True)
@@ -469,9 +490,11 @@ def _run_locked(reports, selected, grid, force, jobs_n, show_code, progress, not
         if j.status == "failed" and j.slug in previous and (reports / previous[j.slug].get("html") or "").is_file() \
                 and previous[j.slug].get("html"):
             j.html = previous[j.slug]["html"]
-    # reports of other slugs from earlier runs stay listed (they are still on disk and still valid)
+    # reports of other parameter sets from earlier runs stay listed while their HTML is on disk; an earlier
+    # failure that left no report is not carried over (this run did not ask for it again)
     listed = final + [Job(**{k: v for k, v in r.items() if k in Job.__dataclass_fields__})
-                      for s, r in previous.items() if s not in {j.slug for j in final}]
+                      for s, r in previous.items()
+                      if s not in {j.slug for j in final} and r.get("html") and (reports / r["html"]).is_file()]
     meta = {"generated": dt.datetime.now().isoformat(timespec="seconds"), "version": __version__, "commit": commit}
     _atomic_write(manifest_path, json.dumps({**meta, "reports": [_manifest_row(j) for j in listed]}, ensure_ascii=False,
                                             indent=2, default=str))

@@ -185,3 +185,19 @@ def test_parameters_read_from_the_cell(tmp_path):
     nbformat.write(nb, path)
     with pytest.raises(runner.RunnerError, match="no cell tagged 'parameters'"):
         runner.notebook_parameters(path)
+
+
+def test_path_parameters_resolve_from_the_working_directory(tmp_path, monkeypatch):
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("data_dir = None\n")
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells.append(cell)
+    (tmp_path / "nbs").mkdir()
+    nbformat.write(nb, tmp_path / "nbs" / "01-x.ipynb")
+    (tmp_path / "mydata").mkdir()
+    monkeypatch.chdir(tmp_path)
+    studies = runner.discover(tmp_path / "nbs")
+    job = runner.plan_jobs(studies, None, [{"data_dir": "mydata"}])[0]
+    assert job.params["data_dir"] == str((tmp_path / "mydata").resolve())
+    with pytest.raises(runner.RunnerError, match="parameter data_dir: nothere does not exist"):
+        runner.plan_jobs(studies, None, [{"data_dir": "nothere"}])
