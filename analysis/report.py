@@ -40,17 +40,34 @@ def md(template: str, **values):
     return Markdown(template.format(**{k: esc(v) for k, v in values.items()}))
 
 
-def fmt_money(value, qualifier: str | None = "exact", unit: str = "yuan") -> str:
-    """Money in 亿元 (or 万元 below 10^8), with its qualifier: ``fmt_money(2e10, 'just_under')`` → ``近200亿元``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+def fmt_money(value, qualifier: str | None = "exact", unit: str = "yuan", digits: int = 2) -> str:
+    """Money in 亿元 (or 万元 below 10^8), with its qualifier: ``fmt_money(2e10, 'just_under')`` → ``近200亿元``.
+
+    Parameters
+    ----------
+    value : float
+        Money in yuan (or USD with ``unit='usd'``); missing gives ``n/a``.
+    qualifier : str, optional
+        A codebook qualifier (written as the documents write it: 近, 超, 约, 不超过) or a bound derived for sums
+        and ratios (``about_at_least``, ``about_at_most``, ``unknown``: written in words); ``more_than`` is
+        written in words too, because 余 reads well only after a whole number (550余万元).
+    unit : {'yuan', 'usd'}
+    digits : int
+        Decimals kept in 亿 or 万 (trailing zeros dropped).
+
+    Returns
+    -------
+    str
+    """
+    if value is None or value is pd.NA or (isinstance(value, Number) and math.isnan(value)):
         return "n/a"
     q = qualifier if isinstance(qualifier, str) and qualifier else "exact"
-    words = {"more_than": "more than ",  # 余 reads well only after a whole number (550余万元): say it in words
-             "about_at_least": "about at least ", "about_at_most": "about at most ",  # bounds of sums and ratios
-             "unknown": "(bound unknown) "}
+    words = {"more_than": "more than ", "about_at_least": "about at least ", "about_at_most": "about at most "}
     if q in words:
-        return words[q] + format_quantity(Quantity(float(value), unit, "exact"))
-    return format_quantity(Quantity(float(value), unit, q))
+        return words[q] + format_quantity(Quantity(float(value), unit, "exact"), digits=digits)
+    if q == "unknown":
+        return format_quantity(Quantity(float(value), unit, "exact"), digits=digits) + " (bound direction unknown)"
+    return format_quantity(Quantity(float(value), unit, q), digits=digits)
 
 
 def fmt_pct(value, digits: int = 1, qualifier: str | None = None, signed: bool = False) -> str:

@@ -39,8 +39,7 @@ from .funds import (POLICY_LEVERAGE_RANGE, RATIO_QUALIFIERS, aggregate_funds, fu
                     implied_company_value, money_per_project, policy_context, ratio_qualifier)
 from .io import Dataset
 from .periods import PeriodParseError, parse_period
-from .report import fmt_num
-from .units import QUALIFIERS, Quantity, format_quantity
+from .report import fmt_money, fmt_num
 
 __all__ = [
     "POLICY_REINVESTMENT_RANGE",
@@ -229,10 +228,7 @@ def format_money(value, qualifier=None, currency: str = "yuan", digits: int = 3)
         raise ValueError(f"qualifier: expected one of {', '.join(RATIO_QUALIFIERS)}, got {qualifier!r}")
     if value is None or value is pd.NA or np.isnan(value):
         return "n/a"
-    if qualifier in QUALIFIERS:
-        return format_quantity(Quantity(float(value), currency, qualifier), digits=digits)
-    text = format_quantity(Quantity(float(value), currency, "exact"), digits=digits)
-    return _PREFIX[qualifier] + text + (" (bound direction unknown)" if qualifier == "unknown" else "")
+    return fmt_money(value, qualifier, currency, digits=digits)
 
 
 def format_measure(value, qualifier=None, unit: str = "multiple", currency: str = "yuan") -> str:
