@@ -126,7 +126,8 @@ def check_parameters(study: Study, params: dict) -> dict:
     for name, value in params.items():
         declared = study.parameters[name]["type"]
         allowed = _allowed_types(declared, study.parameters[name]["default"])
-        if value is not None and not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
+        ok = (bool in allowed) if isinstance(value, bool) else (value is None or isinstance(value, allowed))
+        if not ok:
             raise RunnerError(f"study {study.name}: parameter {name} must be {declared} "
                               f"(default {study.parameters[name]['default']!r}), got {type(value).__name__} {value!r}")
     return {**{k: v["default"] for k, v in study.parameters.items()}, **params}
@@ -134,7 +135,8 @@ def check_parameters(study: Study, params: dict) -> dict:
 
 def _allowed_types(declared: str, default) -> tuple:
     if declared in ("None", "NoneType") or default is None:
-        return (str, list, type(None))
+        # a None default declares no type: the study's own validation cell checks the value (e.g. period=2022)
+        return (str, int, float, bool, list, dict, type(None))
     t = _TYPES.get(declared, type(default))
     if t is float:
         return (int, float)

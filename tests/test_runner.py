@@ -201,3 +201,15 @@ def test_path_parameters_resolve_from_the_working_directory(tmp_path, monkeypatc
     assert job.params["data_dir"] == str((tmp_path / "mydata").resolve())
     with pytest.raises(runner.RunnerError, match="parameter data_dir: nothere does not exist"):
         runner.plan_jobs(studies, None, [{"data_dir": "nothere"}])
+
+
+def test_type_rules(studies_dir):
+    study = runner.discover(studies_dir)["01-tiny"]
+    assert runner.check_parameters(study, {"x": 5})["x"] == 5
+    assert runner.check_parameters(study, {"sleep": 1})["sleep"] == 1  # an int where a float is declared
+    with pytest.raises(runner.RunnerError, match="parameter x must be int"):
+        runner.check_parameters(study, {"x": True})  # a bool is not a number here
+    with pytest.raises(runner.RunnerError, match="parameter fail must be bool"):
+        runner.check_parameters(study, {"fail": "yes"})
+    none_default = runner.Study("01-y", study.path, {"period": {"default": None, "type": "None"}})
+    assert runner.check_parameters(none_default, {"period": 2022})["period"] == 2022  # the study validates it
