@@ -20,7 +20,7 @@ from . import funds, growth, periods, plots, stats, targets, units
 from .funds import *  # noqa: F401,F403
 from .growth import *  # noqa: F401,F403
 from .io import DataValidationError, Dataset, load_dataset, write_templates
-from .periods import Period, PeriodParseError, parse_period
+from .periods import Period, PeriodParseError, parse_period, period_bounds
 from .plots import (CJKFontWarning, attainment_chart, bar_growth, fund_matrix, heatmap, leverage_chart,
                     milestone_timeline, pull_contribution, scoreboard_chart, setup_style, stage_funnel_chart)
 from .stats import *  # noqa: F401,F403
@@ -30,7 +30,7 @@ from .units import Quantity, QuantityParseError, format_quantity, parse_chinese_
 
 __all__ = (
     ["DataValidationError", "Dataset", "load_dataset", "write_templates",
-     "Period", "PeriodParseError", "parse_period",
+     "Period", "PeriodParseError", "parse_period", "period_bounds",
      "Quantity", "QuantityParseError", "format_quantity", "parse_chinese_number", "parse_quantity",
      "CJKFontWarning", "setup_style", "bar_growth", "pull_contribution", "scoreboard_chart", "fund_matrix",
      "leverage_chart", "attainment_chart", "milestone_timeline", "stage_funnel_chart", "heatmap",

@@ -61,6 +61,7 @@ __all__ = [
     "implied_company_value",
     "policy_context",
     "money_per_project",
+    "is_breakdown",
 ]
 
 #: Qualifiers a derived figure (ratio, product, sum) can carry: the codebook's six, plus approximate bounds and
@@ -768,7 +769,19 @@ def _size_word(funds: pd.DataFrame):
     return np.full(len(funds), "total_size", dtype=object)
 
 
-def _is_breakdown(funds: pd.DataFrame) -> pd.Series:
+def is_breakdown(funds: pd.DataFrame) -> pd.Series:
+    """True for rows that break a group of funds down by type (``part_of`` names the group row).
+
+    Parameters
+    ----------
+    funds : pandas.DataFrame
+        The funds table (column ``part_of``).
+
+    Returns
+    -------
+    pandas.Series of bool
+        Same index. Breakdown rows carry counts only: money totals use the other (top-level) rows.
+    """
     p = funds["part_of"].astype(object)
     return p.notna() & (p.astype(str).str.strip() != "")
 
@@ -826,7 +839,7 @@ def fund_ratios(funds: pd.DataFrame) -> pd.DataFrame:
         out[qcol] = ratio_qualifier(quals[num], quals[den]).where(v.notna())
         out[bcol] = pd.Series(basis[bcol], index=funds.index, dtype="str")
     if "part_of" in funds.columns:
-        out["is_breakdown"] = _is_breakdown(funds)
+        out["is_breakdown"] = is_breakdown(funds)
     return out
 
 
@@ -914,7 +927,7 @@ def aggregate_funds(funds: pd.DataFrame, by: Sequence[str] = ("sponsor",)) -> pd
     dup = ids[ids.duplicated(keep=False) & ids.notna()]
     if len(dup):
         raise ValueError(f"fund_id: expected unique keys, found duplicates {sorted(set(dup))!r}")
-    bd = _is_breakdown(funds)
+    bd = is_breakdown(funds)
     top = ~bd
     top_ids = set(ids[top].dropna())
     parents = funds.loc[bd, "part_of"].astype(object).astype(str).str.strip()

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Period", "PeriodParseError", "parse_period", "is_valid_period"]
+__all__ = ["Period", "PeriodParseError", "parse_period", "is_valid_period", "period_bounds"]
 
 
 class PeriodParseError(ValueError):
@@ -137,3 +137,35 @@ def is_valid_period(text: object) -> bool:
     except PeriodParseError:
         return False
     return True
+
+
+def period_bounds(labels: pd.Series) -> pd.DataFrame:
+    """First day, last day and kind of each period label in a column (each distinct label parsed once).
+
+    Parameters
+    ----------
+    labels : pandas.Series
+        Period strings (grammar above).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``start``, ``end`` (Timestamps, both inclusive) and ``kind``, with the index of ``labels``;
+        NaT and ``unknown`` for ``unknown``, missing or unreadable labels.
+    """
+    if not isinstance(labels, pd.Series):
+        raise ValueError(f"labels: expected a pandas Series of period strings, got {type(labels).__name__}")
+    rows = {}
+    for lab in pd.unique(labels.dropna().astype(str)):
+        try:
+            p = parse_period(lab)
+            rows[lab] = (p.start, p.end, p.kind)
+        except PeriodParseError:
+            rows[lab] = (pd.NaT, pd.NaT, "unknown")
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=["start", "end", "kind"])
+    out = table.reindex(labels.astype(object).where(labels.notna(), None).astype(str).to_numpy())
+    out.index = labels.index
+    out["start"] = pd.to_datetime(out["start"])
+    out["end"] = pd.to_datetime(out["end"])
+    out["kind"] = out["kind"].fillna("unknown").astype(object)
+    return out

@@ -36,9 +36,9 @@ import pandas as pd
 
 from . import stats as _stats
 from .funds import (POLICY_LEVERAGE_RANGE, RATIO_QUALIFIERS, aggregate_funds, fund_ratios,
-                    implied_company_value, money_per_project, policy_context, ratio_qualifier)
+                    implied_company_value, is_breakdown, money_per_project, policy_context, ratio_qualifier)
 from .io import Dataset
-from .periods import PeriodParseError, parse_period
+from .periods import PeriodParseError, parse_period, period_bounds
 from .report import fmt_money, fmt_num
 
 __all__ = [
@@ -127,13 +127,8 @@ def _in_regions(df: pd.DataFrame, regions: list[str] | None) -> pd.Series:
     return df["region"].isin(regions)
 
 
-def _is_breakdown(funds: pd.DataFrame) -> pd.Series:
-    p = funds["part_of"].astype(object)
-    return p.notna() & (p.astype(str).str.strip() != "")
-
-
 def _top_level(funds: pd.DataFrame) -> pd.DataFrame:
-    return funds[~_is_breakdown(funds)]
+    return funds[~is_breakdown(funds)]
 
 
 def _funds_in(ds: Dataset, regions, who: str) -> pd.DataFrame:
@@ -141,7 +136,7 @@ def _funds_in(ds: Dataset, regions, who: str) -> pd.DataFrame:
     _check_dataset(ds, who)
     regs = _region_list(regions, who)
     funds = ds.funds
-    top = ~_is_breakdown(funds)
+    top = ~is_breakdown(funds)
     keep_top = top & _in_regions(funds, regs)
     kept_ids = set(funds.loc[keep_top, "fund_id"])
     keep = keep_top | (~top & funds["part_of"].isin(kept_ids))
@@ -329,16 +324,8 @@ def _period_mask(as_of: pd.Series, period, as_of_date) -> pd.Series:
     keep = pd.Series(True, index=as_of.index)
     if period is None and as_of_date is None:
         return keep
-    labels = as_of.astype(object)
-    spans = {}
-    for lab in pd.unique(labels.dropna()):
-        try:
-            p = parse_period(str(lab))
-        except PeriodParseError:
-            p = None
-        spans[lab] = (p.start, p.end) if p is not None and p.known else (pd.NaT, pd.NaT)
-    start = pd.to_datetime(labels.map(lambda x: spans.get(x, (pd.NaT, pd.NaT))[0]))
-    end = pd.to_datetime(labels.map(lambda x: spans.get(x, (pd.NaT, pd.NaT))[1]))
+    b = period_bounds(as_of)
+    start, end = b["start"], b["end"]
     if period is not None:
         keep &= (start >= period.start) & (end <= period.end)
     if as_of_date is not None:
@@ -405,7 +392,7 @@ def restrict(ds: Dataset, regions=None, period=None, as_of=None, include_planned
         raise ValueError(f"restrict: include_planned: expected True or False, got {include_planned!r}")
 
     funds = ds.funds
-    top = ~_is_breakdown(funds)
+    top = ~is_breakdown(funds)
     keep_top = top & _in_regions(funds, regs) & _period_mask(funds["as_of"], per, date)
     if not include_planned:
         keep_top &= funds["status"].astype(object) != "planned"
@@ -451,7 +438,7 @@ def fund_groups_table(ds: Dataset, regions=None) -> pd.DataFrame:
     """
     funds = _funds_in(ds, regions, "fund_groups_table")
     top = _top_level(funds)
-    bd = funds[_is_breakdown(funds)]
+    bd = funds[is_breakdown(funds)]
     ratios = fund_ratios(top)
     text = (bd["fund_type"].astype(str) + " " + bd["n_funds"].astype("Int64").astype(str).replace("<NA>", "?"))
     breakdown = text.groupby(bd["part_of"].astype(str).to_numpy()).agg(", ".join)

@@ -36,7 +36,7 @@ import pandas as pd
 from .growth import (ComponentCheck, check_components, decompose_growth, implied_base_bound, rank_stability,
                      scoreboard)
 from .io import Dataset
-from .periods import PeriodParseError, parse_period
+from .periods import PeriodParseError, parse_period, period_bounds
 from .report import fmt_money, fmt_num, fmt_pct
 from .stats import MIN_N, trend_growth
 from .units import QuantityParseError, parse_quantity
@@ -118,22 +118,6 @@ def _regions_list(regions: Any) -> list[str] | None:
                      f"got {type(regions).__name__} {regions!r}")
 
 
-def _period_bounds(labels: pd.Series) -> pd.DataFrame:
-    """Start, end and kind of each period label (NaT and 'unknown' for unknown or unreadable labels)."""
-    uniq = pd.unique(labels.astype(str))
-    rows = {}
-    for lab in uniq:
-        try:
-            p = parse_period(lab)
-            rows[lab] = (p.start, p.end, p.kind)
-        except PeriodParseError:
-            rows[lab] = (pd.NaT, pd.NaT, "unknown")
-    table = pd.DataFrame.from_dict(rows, orient="index", columns=["start", "end", "kind"])
-    out = table.reindex(labels.astype(str).to_numpy())
-    out.index = labels.index
-    return out
-
-
 def _period_mask(labels: pd.Series, period: Any) -> pd.Series:
     """Rows whose period lies within ``period`` (``unknown`` matches only ``unknown``)."""
     try:
@@ -142,7 +126,7 @@ def _period_mask(labels: pd.Series, period: Any) -> pd.Series:
         raise ValueError(f"period: {e}") from None
     if not p.known:
         return labels.astype(str) == "unknown"
-    b = _period_bounds(labels)
+    b = period_bounds(labels)
     return (b["start"] >= p.start) & (b["end"] <= p.end) & b["start"].notna()
 
 
@@ -244,7 +228,7 @@ def select_observations(data: Any, regions: Any = None, period: Any = None, as_o
         if pd.isna(ts):
             raise ValueError(f"as_of: expected a date YYYY-MM-DD, got {as_of!r}")
         as_of_label = ts.strftime("%Y-%m-%d")
-        ends = _period_bounds(obs["period"])["end"]
+        ends = period_bounds(obs["period"])["end"]
         late = ends.notna() & (ends > ts)
         n_after = int((keep & late).sum())
         keep &= ~late
@@ -1176,7 +1160,7 @@ def level_series(data: Any, indicators: Any = None, measures: Any = ("flow",)) -
         good = good[good["indicator"].isin(list(indicators))]
     if good.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    b = _period_bounds(good["period"])
+    b = period_bounds(good["period"])
     keep = b["kind"].isin(list(_KINDS_PER_YEAR))
     good, b = good[keep], b[keep]
     if good.empty:

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .io import Dataset
-from .periods import parse_period
+from .periods import parse_period, period_bounds
 from .targets import STAGE_ORDER, ambition, attainment, pace_gap, project_flags, project_year_end, time_progress
 from .units import Quantity, format_quantity
 
@@ -118,16 +118,6 @@ def _check_as_of(as_of: Any) -> pd.Timestamp | None:
 
 def _in_regions(df: pd.DataFrame, regions: list[str] | None) -> pd.DataFrame:
     return df if regions is None else df[df["region"].isin(regions)]
-
-
-def _periods(labels: pd.Series) -> pd.DataFrame:
-    """start, end, kind of each period label (index of ``labels`` kept)."""
-    parsed = {v: parse_period(str(v)) for v in pd.unique(labels.dropna())}
-    return pd.DataFrame({
-        "start": pd.to_datetime(labels.map(lambda v: parsed[v].start if v in parsed else pd.NaT)),
-        "end": pd.to_datetime(labels.map(lambda v: parsed[v].end if v in parsed else pd.NaT)),
-        "kind": labels.map(lambda v: parsed[v].kind if v in parsed else "unknown").astype(object),
-    }, index=labels.index)
 
 
 def _side(obs: pd.DataFrame, prefix: str) -> pd.DataFrame:
@@ -387,8 +377,8 @@ def pace_rows(ds: Dataset, as_of: Any = None, regions: Any = None, period: Any =
     m = (p.merge(link, on="plan_indicator").merge(a, on=["region", "entity", "unit", "actual_indicator"]))
     if m.empty:
         return _empty(_PACE_COLS)
-    pp = _periods(m["plan_period"])
-    ap = _periods(m["actual_period"])
+    pp = period_bounds(m["plan_period"])
+    ap = period_bounds(m["actual_period"])
     ytd = (ap["start"] == pp["start"]) & (ap["end"] < pp["end"]) & ap["start"].notna()
     m = m[ytd.to_numpy()].copy()
     m["data_date"] = ap.loc[ytd, "end"].to_numpy()
@@ -520,7 +510,7 @@ def ambition_rows(ds: Dataset, regions: Any = None, period: Any = None) -> pd.Da
     # known years: target of Y+1 beside actual of Y
     tk = t[t["target_period"] != "unknown"].copy()
     akn = a[a["actual_period"] != "unknown"].copy()
-    tper, aper = _periods(tk["target_period"]), _periods(akn["actual_period"])
+    tper, aper = period_bounds(tk["target_period"]), period_bounds(akn["actual_period"])
     tk = tk[(tper["kind"] == "year").to_numpy()]
     akn = akn[(aper["kind"] == "year").to_numpy()]
     tk["_year"] = tk["target_period"].astype(int)
@@ -704,7 +694,7 @@ def milestone_frame(ds: Dataset, regions: Any = None, as_of: Any = None) -> pd.D
     info = pr.set_index("project_id")[["region", "name_zh", "name_en", "table_row", "leaders_zh", "lead_unit_zh"]]
     out = ms.join(info, on="project_id")
     out["project"] = out["name_zh"].fillna(out["name_en"]).fillna(out["project_id"]).astype(object)
-    per = _periods(out["planned"])
+    per = period_bounds(out["planned"])
     out["planned_start"], out["planned_end"] = per["start"], per["end"]
     out["planned_known"] = out["planned_start"].notna()
     if ts is None:

@@ -39,3 +39,17 @@ def test_quarter_length():
 def test_bad_periods_raise(text):
     with pytest.raises(PeriodParseError, match="period|not a valid date|ends before"):
         parse_period(text)
+
+
+def test_period_bounds_of_a_column():
+    from analysis import period_bounds
+
+    labels = pd.Series(["2022Q1", "unknown", None, "2022-01/2022-10", "2022Q1"], index=[10, 11, 12, 13, 14])
+    b = period_bounds(labels)
+    assert list(b.index) == [10, 11, 12, 13, 14]
+    assert b.loc[10, "start"] == pd.Timestamp("2022-01-01") and b.loc[14, "end"] == pd.Timestamp("2022-03-31")
+    assert b.loc[13, "end"] == pd.Timestamp("2022-10-31") and b.loc[13, "kind"] == "month_span"
+    assert pd.isna(b.loc[11, "start"]) and b.loc[11, "kind"] == "unknown"
+    assert pd.isna(b.loc[12, "end"]) and b.loc[12, "kind"] == "unknown"
+    with pytest.raises(ValueError, match="Series"):
+        period_bounds(["2022"])
