@@ -6,6 +6,7 @@ the run at once with a message naming the parameter, instead of failing later in
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pandas as pd
 
 from .periods import PeriodParseError, parse_period
 
-__all__ = ["StudyParams", "check_study_params", "select_regions", "load_actual_dates"]
+__all__ = ["StudyParams", "check_study_params", "region_list", "select_regions", "load_actual_dates"]
 
 
 @dataclass(frozen=True)
@@ -65,15 +66,7 @@ def check_study_params(data_dir=None, regions=None, period=None, as_of=None, act
         if not folder.is_dir():
             raise ValueError(f"parameter data_dir: folder {folder} does not exist")
 
-    region_list = None
-    if regions not in (None, "", []):
-        if isinstance(regions, str):
-            region_list = [r.strip() for r in regions.split(",") if r.strip()]
-        elif isinstance(regions, (list, tuple)) and all(isinstance(r, str) for r in regions):
-            region_list = [r.strip() for r in regions]
-        else:
-            raise ValueError(f"parameter regions: expected a region name, a comma-separated string or a list of names, "
-                             f"got {type(regions).__name__} {regions!r}")
+    regions_asked = region_list(regions, "parameter regions")
 
     period_label = None
     if period not in (None, ""):
@@ -86,12 +79,12 @@ def check_study_params(data_dir=None, regions=None, period=None, as_of=None, act
 
     as_of_ts = None
     if as_of not in (None, ""):
-        try:
-            as_of_ts = pd.Timestamp(str(as_of))
-        except (ValueError, TypeError):
-            raise ValueError(f"parameter as_of: expected a date YYYY-MM-DD, got {as_of!r}") from None
-        if pd.isna(as_of_ts):
-            raise ValueError(f"parameter as_of: expected a date YYYY-MM-DD, got {as_of!r}")
+        if isinstance(as_of, (pd.Timestamp, _dt.date)):
+            as_of_ts = pd.Timestamp(as_of)
+        else:
+            as_of_ts = pd.to_datetime(str(as_of), format="%Y-%m-%d", errors="coerce")
+            if pd.isna(as_of_ts):
+                raise ValueError(f"parameter as_of: expected a date YYYY-MM-DD, got {as_of!r}")
 
     dates_path = None
     if actual_dates not in (None, ""):
@@ -100,7 +93,35 @@ def check_study_params(data_dir=None, regions=None, period=None, as_of=None, act
         dates_path = Path(actual_dates).expanduser()
         if not dates_path.is_file():
             raise ValueError(f"parameter actual_dates: file {dates_path} does not exist")
-    return StudyParams(folder, region_list, period_label, as_of_ts, dates_path)
+    return StudyParams(folder, regions_asked, period_label, as_of_ts, dates_path)
+
+
+def region_list(regions, who: str = "regions") -> list[str] | None:
+    """Regions as a list of names: None (or empty) for all; one name; a comma-separated string; a list of names.
+
+    Parameters
+    ----------
+    regions : None, str or sequence of str
+    who : str
+        How the argument is named in the error message.
+
+    Returns
+    -------
+    list of str or None
+
+    Raises
+    ------
+    ValueError
+        For anything else, naming ``who``.
+    """
+    if regions is None or (isinstance(regions, (str, list, tuple)) and len(regions) == 0):
+        return None
+    if isinstance(regions, str):
+        return [r.strip() for r in regions.split(",") if r.strip()] or None
+    if isinstance(regions, (list, tuple, pd.Index, pd.Series)) and all(isinstance(r, str) for r in regions):
+        return [r.strip() for r in regions] or None
+    raise ValueError(f"{who}: expected None, a region name, a comma-separated string or a list of names, "
+                     f"got {type(regions).__name__} {regions!r}")
 
 
 def select_regions(available, asked: list[str] | None) -> tuple[list[str], list[str]]:

@@ -38,6 +38,7 @@ from . import stats as _stats
 from .funds import (POLICY_LEVERAGE_RANGE, RATIO_QUALIFIERS, aggregate_funds, fund_ratios,
                     implied_company_value, is_breakdown, money_per_project, policy_context, ratio_qualifier)
 from .io import Dataset
+from .params import region_list
 from .periods import PeriodParseError, parse_period, period_bounds
 from .report import fmt_money, fmt_num
 
@@ -109,18 +110,6 @@ def _check_dataset(ds, who: str) -> None:
         raise ValueError(f"{who}: expected an analysis.io.Dataset (analysis.load_dataset()), got {type(ds).__name__}")
 
 
-def _region_list(regions, who: str) -> list[str] | None:
-    """None for all regions; a list of names from a list or a comma-separated string."""
-    if regions is None or (isinstance(regions, str) and not regions.strip()):
-        return None
-    if isinstance(regions, str):
-        return [r.strip() for r in regions.split(",") if r.strip()]
-    if isinstance(regions, (list, tuple, pd.Index, pd.Series)) and all(isinstance(r, str) for r in regions):
-        return [r.strip() for r in regions] or None
-    raise ValueError(f"{who}: regions: expected None, a region name, a comma-separated string or a list of names, "
-                     f"got {type(regions).__name__} {regions!r}")
-
-
 def _in_regions(df: pd.DataFrame, regions: list[str] | None) -> pd.Series:
     if regions is None:
         return pd.Series(True, index=df.index)
@@ -134,7 +123,7 @@ def _top_level(funds: pd.DataFrame) -> pd.DataFrame:
 def _funds_in(ds: Dataset, regions, who: str) -> pd.DataFrame:
     """The dataset's funds in the regions, breakdown rows following their group row."""
     _check_dataset(ds, who)
-    regs = _region_list(regions, who)
+    regs = region_list(regions, f"{who}: regions")
     funds = ds.funds
     top = ~is_breakdown(funds)
     keep_top = top & _in_regions(funds, regs)
@@ -312,7 +301,7 @@ def study_regions(ds: Dataset, regions=None) -> tuple[list[str], list[str]]:
     A region counts as having data when it has at least one row in ``funds`` or ``equity_stakes``.
     """
     _check_dataset(ds, "study_regions")
-    regs = _region_list(regions, "study_regions")
+    regs = region_list(regions, "study_regions: regions")
     have = sorted({r for r in pd.concat([ds.funds["region"], ds.equity_stakes["region"]]).dropna()})
     if regs is None:
         return have, []
@@ -369,7 +358,7 @@ def restrict(ds: Dataset, regions=None, period=None, as_of=None, include_planned
     is given and kept otherwise.
     """
     _check_dataset(ds, "restrict")
-    regs = _region_list(regions, "restrict")
+    regs = region_list(regions, "restrict: regions")
     per = None
     if period is not None and str(period).strip():
         if isinstance(period, bool) or not isinstance(period, (str, int)):
@@ -881,7 +870,7 @@ def stake_values(ds: Dataset, regions=None) -> pd.DataFrame:
     is in ``note``.
     """
     _check_dataset(ds, "stake_values")
-    regs = _region_list(regions, "stake_values")
+    regs = region_list(regions, "stake_values: regions")
     s = ds.equity_stakes[_in_regions(ds.equity_stakes, regs)]
     amount = s["amount"].astype(float)
     aq = s["amount_qualifier"].astype(object).where(amount.notna())

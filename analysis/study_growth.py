@@ -36,6 +36,7 @@ import pandas as pd
 from .growth import (ComponentCheck, check_components, decompose_growth, implied_base_bound, rank_stability,
                      scoreboard)
 from .io import Dataset
+from .params import region_list
 from .periods import PeriodParseError, parse_period, period_bounds
 from .report import fmt_money, fmt_num, fmt_pct
 from .stats import MIN_N, trend_growth
@@ -105,17 +106,6 @@ def _observations(data: Any, name: str = "data") -> pd.DataFrame:
 def _entity_key(s: pd.Series) -> pd.Series:
     """Entity as a matching key: empty (NaN) for the region as a whole becomes ''."""
     return s.astype(object).where(s.notna(), "").astype(str)
-
-
-def _regions_list(regions: Any) -> list[str] | None:
-    if regions is None or (isinstance(regions, (str, list, tuple)) and len(regions) == 0):
-        return None
-    if isinstance(regions, str):
-        return [r.strip() for r in regions.split(",") if r.strip()] or None
-    if isinstance(regions, (list, tuple)) and all(isinstance(r, str) for r in regions):
-        return [r.strip() for r in regions]
-    raise ValueError(f"regions: expected None, a region name, a comma-separated string or a list of names, "
-                     f"got {type(regions).__name__} {regions!r}")
 
 
 def _period_mask(labels: pd.Series, period: Any) -> pd.Series:
@@ -198,7 +188,7 @@ def select_observations(data: Any, regions: Any = None, period: Any = None, as_o
     ``period=2022`` keeps ``2022Q1``. Targets, plans and forecasts are left out: this selection holds outcomes.
     """
     obs = _observations(data)
-    asked = _regions_list(regions)
+    asked = region_list(regions)
     have = sorted({r for r in obs["region"].dropna().astype(str)})
     if asked is None:
         present, missing = have, []
@@ -1423,7 +1413,7 @@ def race_rewards(data: Any, regions: Any = None, indicator: str = "investment_ra
     """
     obs = _observations(data)
     cols = ["obs_id", "region", "period", "status", "value", "qualifier", "raw", "note", "doc", "line"]
-    asked = _regions_list(regions)
+    asked = region_list(regions)
     r = obs[(obs["indicator"] == indicator) & (obs["quality"] != "damaged")]
     if asked is not None:
         r = r[r["region"].isin(asked)]

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .io import Dataset
+from .params import region_list
 from .periods import parse_period, period_bounds
 from .targets import STAGE_ORDER, ambition, attainment, pace_gap, project_flags, project_year_end, time_progress
 from .units import Quantity, format_quantity
@@ -82,17 +83,6 @@ _BOUND = {"exact": "exact", "at_least": "at_least", "more_than": "at_least", "ab
 def _check_ds(ds: Any) -> None:
     if not isinstance(ds, Dataset):
         raise ValueError(f"ds must be an analysis.Dataset (from analysis.load_dataset); got {type(ds).__name__}")
-
-
-def _check_regions(regions: Any) -> list[str] | None:
-    if regions is None:
-        return None
-    if isinstance(regions, str):
-        return [r.strip() for r in regions.split(",") if r.strip()]
-    if isinstance(regions, (list, tuple, pd.Index, np.ndarray)) and all(isinstance(r, str) for r in regions):
-        return list(regions)
-    raise ValueError(f"regions must be None, a region name, a comma-separated string or a list of names; "
-                     f"got {type(regions).__name__}: {regions!r}")
 
 
 def _check_period(period: Any) -> str | None:
@@ -240,7 +230,7 @@ def target_actual_pairs(ds: Dataset, regions: Any = None, period: Any = None) ->
     (不少于, 以上) is a floor: attainment is measured against the floor.
     """
     _check_ds(ds)
-    regions = _check_regions(regions)
+    regions = region_list(regions)
     period = _check_period(period)
     obs = _in_regions(ds.observations, regions)
     obs = obs[obs["value"].notna() & (obs["quality"] != "damaged")]
@@ -356,7 +346,7 @@ def pace_rows(ds: Dataset, as_of: Any = None, regions: Any = None, period: Any =
     shortfall; only a seasonal profile corrects that.
     """
     _check_ds(ds)
-    regions = _check_regions(regions)
+    regions = region_list(regions)
     period = _check_period(period)
     ts = _check_as_of(as_of)
     rel = RELATED_INDICATORS if related is None else {k: tuple(v) for k, v in related.items()}
@@ -494,7 +484,7 @@ def ambition_rows(ds: Dataset, regions: Any = None, period: Any = None) -> pd.Da
     can say which targets could not be assessed. Plans (status ``plan``) are not targets and are left out.
     """
     _check_ds(ds)
-    regions = _check_regions(regions)
+    regions = region_list(regions)
     period = _check_period(period)
     obs = _in_regions(ds.observations, regions)
     tg = obs[obs["status"] == "target"]
@@ -579,7 +569,7 @@ def project_table(ds: Dataset, regions: Any = None) -> pd.DataFrame:
     table row) are not part of a responsibility table and are left out; they count in :func:`stage_table`.
     """
     _check_ds(ds)
-    regions = _check_regions(regions)
+    regions = region_list(regions)
     pr = _in_regions(ds.projects, regions)
     pr = pr[pr["table_row"].notna()].copy()
     if pr.empty:
@@ -682,7 +672,7 @@ def milestone_frame(ds: Dataset, regions: Any = None, as_of: Any = None) -> pd.D
     What happened needs actual dates (:func:`analysis.targets.milestone_status`).
     """
     _check_ds(ds)
-    regions = _check_regions(regions)
+    regions = region_list(regions)
     ts = _check_as_of(as_of)
     pr = _in_regions(ds.projects, regions)
     cols = list(ds.milestones.columns) + ["region", "project", "name_en", "table_row", "leaders_zh",
@@ -741,7 +731,7 @@ def flag_table(ds: Dataset, status_df: pd.DataFrame, snail_days: float = 30, reg
     ``snail_days`` late; red flag when every milestone due is done on time and at least one is done.
     """
     _check_ds(ds)
-    regions = _check_regions(regions)
+    regions = region_list(regions)
     pt = project_table(ds, regions)
     flags = project_flags(status_df, snail_days=snail_days, projects=pt if not pt.empty else None)
     info = ds.projects.set_index("project_id")
@@ -827,7 +817,7 @@ def projects_in(ds: Dataset, regions: Any = None) -> pd.DataFrame:
     Includes projects named outside a responsibility table, unlike :func:`project_table`.
     """
     _check_ds(ds)
-    return _in_regions(ds.projects, _check_regions(regions))
+    return _in_regions(ds.projects, region_list(regions))
 
 
 def stage_table(ds: Dataset, regions: Any = None) -> pd.DataFrame:
@@ -859,7 +849,7 @@ def stage_table(ds: Dataset, regions: Any = None) -> pd.DataFrame:
     recorded at different dates (``stage_as_of``), so the table is a set of snapshots, not one cross-section.
     """
     _check_ds(ds)
-    regions = _check_regions(regions)
+    regions = region_list(regions)
     pr = _in_regions(ds.projects, regions)
     if pr.empty:
         return pd.DataFrame(columns=["total", "stage_as_of"], index=pd.Index([], name="stage"))
@@ -939,7 +929,7 @@ def heatmap_frame(ds: Dataset, regions: Any = None, missing_label: str = "(not s
     projects are sums of plans. Projects without a stated amount are left out.
     """
     _check_ds(ds)
-    regions = _check_regions(regions)
+    regions = region_list(regions)
     pr = _in_regions(ds.projects, regions)
     pr = pr[pr["total_investment"].notna()]
     cols = ["project_id", "region", "name_zh", "sector", "lead_unit", "value", "qualifier"]
