@@ -388,7 +388,7 @@ def load_grid(path: Path | None, cli_params: dict) -> list[dict]:
     with command-line ``--param`` values applied to each."""
     sets = [{}]
     if path:
-        cfg = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        cfg = _dates_as_text(yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {})
         if not isinstance(cfg, dict) or not ({"grid", "runs"} & set(cfg)):
             raise RunnerError(f"{path}: expected a mapping with 'grid' (name: [values]) and/or 'runs' (list of sets)")
         sets = []
@@ -405,11 +405,22 @@ def load_grid(path: Path | None, cli_params: dict) -> list[dict]:
     return [{**s, **cli_params} for s in sets]
 
 
+def _dates_as_text(value):
+    """YAML reads 2023-08-31 as a date; studies take dates as ISO strings."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_dates_as_text(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _dates_as_text(v) for k, v in value.items()}
+    return value
+
+
 def _parse_cli_param(text: str) -> tuple[str, object]:
     if "=" not in text:
         raise RunnerError(f"--param takes name=value, got {text!r}")
     k, v = text.split("=", 1)
-    return k.strip(), yaml.safe_load(v) if v.strip() else ""
+    return k.strip(), _dates_as_text(yaml.safe_load(v)) if v.strip() else ""
 
 
 def run(selected=None, grid=None, force=False, jobs_n=None, reports_dir: Path | None = None, show_code=False,

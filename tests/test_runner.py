@@ -213,3 +213,11 @@ def test_type_rules(studies_dir):
         runner.check_parameters(study, {"fail": "yes"})
     none_default = runner.Study("01-y", study.path, {"period": {"default": None, "type": "None"}})
     assert runner.check_parameters(none_default, {"period": 2022})["period"] == 2022  # the study validates it
+
+
+def test_dates_stay_text_from_the_command_line_and_grid_files(tmp_path):
+    assert runner._parse_cli_param("as_of=2023-08-31") == ("as_of", "2023-08-31")
+    assert runner._parse_cli_param("regions=[Linhai, Yiwu]") == ("regions", ["Linhai", "Yiwu"])
+    cfg = tmp_path / "g.yaml"
+    cfg.write_text("grid:\n  as_of: [2022-06-30, 2022-12-31]\n", encoding="utf-8")
+    assert runner.load_grid(cfg, {}) == [{"as_of": "2022-06-30"}, {"as_of": "2022-12-31"}]
