@@ -2,8 +2,10 @@
 
 Call :func:`setup_style` once (every figure function calls it too; repeat calls are cheap). It applies the
 project's style and puts a CJK font first in ``font.sans-serif`` so that Chinese project names, regions and units
-(临海, 亿元) render instead of empty boxes. Without a CJK font it warns with :class:`CJKFontWarning` and names the
-Debian package to install (``fonts-noto-cjk``).
+(临海, 亿元) render instead of empty boxes. A CJK font installed on the system is preferred; without one, the Noto
+Sans CJK font that the project installs from PyPI (package ``noto-cjk-sans-otc``, SIL Open Font License 1.1) is
+registered with matplotlib's font manager, so figures render on a machine with nothing but Python. Only when
+neither is found does it warn with :class:`CJKFontWarning`.
 
 Every figure function takes a tidy ``pandas.DataFrame``, documents the columns it reads (each name can be changed
 by a keyword argument), and returns a :class:`matplotlib.figure.Figure` made with ``pyplot.subplots``; none calls
@@ -89,6 +91,8 @@ _CJK_FILE_RE = re.compile(r"(NotoSans(Mono)?CJK|NotoSansSC|NotoSerifCJK|SourceHa
 
 #: Debian package that provides the first candidate.
 _CJK_PACKAGE = "fonts-noto-cjk"
+#: PyPI package (a dependency of the project) that ships Noto Sans CJK (OFL-1.1) as one OpenType collection.
+_CJK_PYPI_PACKAGE = "noto-cjk-sans-otc"
 
 #: Colours used in order by every chart (colour-blind safe, Okabe-Ito).
 PALETTE: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
@@ -151,7 +155,7 @@ _BASE_RC: dict[str, Any] = {
 _DEFAULT_SANS = tuple(mpl.rcParamsDefault["font.sans-serif"])
 
 # cache: candidates -> font found (or None); and whether the font list was already rebuilt in this process
-_FONT_CACHE: dict[tuple[str, ...], str | None] = {}
+_FONT_CACHE: dict[tuple[tuple[str, ...], bool], str | None] = {}
 _REBUILT = False
 
 
@@ -197,20 +201,49 @@ def _add_cjk_font_files() -> None:
                 continue
 
 
-def _find_cjk_font(candidates: Sequence[str], allow_rebuild: bool) -> str | None:
+def _packaged_cjk_font() -> str | None:
+    """Path of the Noto Sans CJK collection shipped by the PyPI package ``noto-cjk-sans-otc``, or None."""
+    try:
+        import noto_cjk_sans_otc  # a dependency of the project: OFL-1.1 fonts, no code beyond the path
+    except ImportError:
+        return None
+    path = noto_cjk_sans_otc.FONT_PATH
+    return str(path) if path.is_file() else None
+
+
+def _add_packaged_cjk_font() -> None:
+    """Register the packaged Noto Sans CJK collection (every face: SC, TC, HK, JP, KR) with matplotlib."""
+    path = _packaged_cjk_font()
+    if path is None:
+        return
+    known = {f.fname for f in font_manager.fontManager.ttflist}
+    if path in known:
+        return
+    try:
+        font_manager.fontManager.addfont(path)
+    except Exception:  # noqa: BLE001 - an unreadable font file leaves the warning below to speak
+        return
+
+
+def _find_cjk_font(candidates: Sequence[str], allow_rebuild: bool, *, system: bool = True) -> str | None:
     global _REBUILT
-    font = _pick(candidates)
-    if font is None and allow_rebuild:
-        _rebuild_font_list()
-        _REBUILT = True
+    if system:
         font = _pick(candidates)
-    if font is None:
-        _add_cjk_font_files()
-        font = _pick(candidates)
-    return font
+        if font is None and allow_rebuild:
+            _rebuild_font_list()
+            _REBUILT = True
+            font = _pick(candidates)
+        if font is None:
+            _add_cjk_font_files()
+            font = _pick(candidates)
+        if font is not None:
+            return font
+    _add_packaged_cjk_font()
+    return _pick(candidates)
 
 
-def setup_style(*, refresh: bool = False, candidates: Sequence[str] | None = None) -> str | None:
+def setup_style(*, refresh: bool = False, candidates: Sequence[str] | None = None,
+                system_fonts: bool = True) -> str | None:
     """Apply the project's figure style and a CJK font; return the font's family name.
 
     Parameters
@@ -220,6 +253,9 @@ def setup_style(*, refresh: bool = False, candidates: Sequence[str] | None = Non
         a running kernel); allows one more rescan of the system fonts.
     candidates : sequence of str, optional
         Font families to try, in order. Default :data:`CJK_FONT_CANDIDATES`.
+    system_fonts : bool, default True
+        Look for CJK fonts installed on the system first. False skips them and uses the packaged font (what a
+        machine without any system CJK font gets; the tests use it to check that case anywhere).
 
     Returns
     -------
@@ -234,14 +270,17 @@ def setup_style(*, refresh: bool = False, candidates: Sequence[str] | None = Non
     Warns
     -----
     CJKFontWarning
-        When no candidate font is found; the message names the Debian package ``fonts-noto-cjk``.
+        When no candidate font is found, neither on the system nor from the packaged ``noto-cjk-sans-otc``; the
+        message says how to install one.
 
     Notes
     -----
     Search, stopping at the first success: (1) the families matplotlib already knows; (2) once per process, a
     rescan of the system fonts, because matplotlib's on-disk font cache is written the first time it runs and
     does not see fonts installed later; (3) font files whose names look like CJK fonts (from fontconfig's
-    ``fc-list`` and the font directories), added with ``fontManager.addfont``. The answer is cached, so repeat
+    ``fc-list`` and the font directories), added with ``fontManager.addfont``; (4) the Noto Sans CJK collection
+    of the PyPI package ``noto-cjk-sans-otc`` (installed with the project), added with ``fontManager.addfont``:
+    the same font file as Debian's ``fonts-noto-cjk``. The answer is cached, so repeat
     calls only re-apply ``rcParams`` (idempotent, well under a millisecond). Sets ``font.family`` to
     sans-serif, ``font.sans-serif`` to [font, matplotlib's defaults...] and ``axes.unicode_minus`` to False (the
     Unicode minus sign is missing from some CJK fonts).
@@ -252,9 +291,10 @@ def setup_style(*, refresh: bool = False, candidates: Sequence[str] | None = Non
         if isinstance(candidates, str) or len(candidates) == 0:
             raise ValueError(f"candidates: expected a non-empty sequence of font family names, got {candidates!r}")
         cands = tuple(candidates)
-    if refresh or cands not in _FONT_CACHE:
-        _FONT_CACHE[cands] = _find_cjk_font(cands, allow_rebuild=refresh or not _REBUILT)
-    font = _FONT_CACHE[cands]
+    key = (cands, bool(system_fonts))
+    if refresh or key not in _FONT_CACHE:
+        _FONT_CACHE[key] = _find_cjk_font(cands, allow_rebuild=refresh, system=system_fonts)
+    font = _FONT_CACHE[key]
 
     rc = dict(_BASE_RC)
     rc["font.sans-serif"] = ([font] if font else []) + [f for f in _DEFAULT_SANS if f != font]
@@ -262,7 +302,8 @@ def setup_style(*, refresh: bool = False, candidates: Sequence[str] | None = Non
     if font is None:
         warnings.warn(CJKFontWarning(
             f"no CJK font found (tried {', '.join(cands)}): Chinese labels will render as empty boxes. "
-            f"Install one, e.g. on Debian/Ubuntu `apt-get install {_CJK_PACKAGE}`, then call "
+            f"The project's own font comes with `pip install {_CJK_PYPI_PACKAGE}` (a dependency of the project); "
+            f"a system font with e.g. `apt-get install {_CJK_PACKAGE}` on Debian/Ubuntu. Then call "
             "setup_style(refresh=True) or restart the kernel."), stacklevel=2)
     return font
 

@@ -37,7 +37,7 @@ def test_there_are_studies():
 def test_notebook_runs_with_defaults(nb_path, tmp_path):
     nb = _run(nb_path, tmp_path / nb_path.name)
     assert not _errors(nb)
-    assert not _glyph_warnings(nb), "Chinese text renders as boxes: install a CJK font (fonts-noto-cjk)"
+    assert not _glyph_warnings(nb), "Chinese text renders as boxes: the packaged CJK font (noto-cjk-sans-otc) was not used"
     tags = [c.metadata.get("tags", []) for c in nbformat.read(nb_path, as_version=4).cells]
     assert any("parameters" in t for t in tags), f"{nb_path.name} has no cell tagged 'parameters'"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import time
 import warnings
@@ -44,16 +43,10 @@ def _close_figures():
     plt.close("all")
 
 
-def _font_or_skip() -> str:
-    """The CJK font setup_style finds; skip without one, but fail under CI (which installs fonts-noto-cjk)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CJKFontWarning)
-        font = setup_style()
-    if font is None:
-        reason = "no CJK font installed (apt-get install fonts-noto-cjk); Chinese glyph rendering not checked"
-        if os.environ.get("CI"):
-            pytest.fail("CI is set and " + reason)
-        pytest.skip(reason)
+def _font_or_fail() -> str:
+    """The CJK font setup_style finds: a system font or the packaged Noto Sans CJK, never none."""
+    font = setup_style()
+    assert font is not None, "no CJK font: the packaged noto-cjk-sans-otc should always provide one"
     return font
 
 
@@ -91,8 +84,8 @@ def test_setup_style_is_idempotent_and_cheap():
         assert first in plots.CJK_FONT_CANDIDATES
 
 
-def test_setup_style_warns_and_names_the_package_when_no_font_is_found():
-    with pytest.warns(CJKFontWarning, match="fonts-noto-cjk"):
+def test_setup_style_warns_and_names_the_packages_when_no_font_is_found():
+    with pytest.warns(CJKFontWarning, match="noto-cjk-sans-otc.*fonts-noto-cjk"):
         assert setup_style(candidates=("No Such Font Family XYZ",), refresh=True) is None
     assert matplotlib.rcParams["font.sans-serif"][0] != "No Such Font Family XYZ"
     with warnings.catch_warnings():
@@ -110,7 +103,7 @@ def test_setup_style_rejects_bad_candidates():
 def test_setup_style_recovers_from_a_stale_font_cache(monkeypatch):
     # matplotlib's on-disk font list is written on first import and does not see fonts installed later:
     # simulate that by hiding every CJK family from the live list, then ask again.
-    font = _font_or_skip()
+    font = _font_or_fail()
     fm = font_manager.fontManager
     monkeypatch.setattr(fm, "ttflist", [f for f in fm.ttflist if "CJK" not in f.name and f.name != font])
     fm._findfont_cached.cache_clear()
@@ -122,8 +115,44 @@ def test_setup_style_recovers_from_a_stale_font_cache(monkeypatch):
     fm._findfont_cached.cache_clear()
 
 
+def test_packaged_font_is_used_on_a_machine_without_system_cjk_fonts(monkeypatch):
+    # a newcomer's machine: no system CJK font at all. Hide every CJK family and every system font file, so that
+    # only the font of the PyPI package noto-cjk-sans-otc (a dependency of the project) can be found.
+    fm = font_manager.fontManager
+    monkeypatch.setattr(fm, "ttflist", [f for f in fm.ttflist if "CJK" not in f.name and "SC" not in f.name])
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: [])
+    monkeypatch.setattr(plots, "_rebuild_font_list", lambda: None)
+    monkeypatch.setattr(plots, "_FONT_CACHE", {})
+    fm._findfont_cached.cache_clear()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", CJKFontWarning)
+            font = setup_style()
+        assert font == "Noto Sans CJK SC"
+        path = font_manager.findfont(font)
+        assert path.endswith("noto_cjk_sans_otc/NotoSansCJK-Regular.ttc"), path
+        fig, ax = plt.subplots()
+        ax.set_title(f"{CHINESE} 固定资产投资 (亿元)")
+        assert _glyph_warnings(fig) == []
+    finally:
+        fm._findfont_cached.cache_clear()
+        plots._FONT_CACHE.clear()
+
+
+def test_system_font_is_preferred_to_the_packaged_one(monkeypatch):
+    # a system CJK font that matplotlib knows is taken as it is; the packaged font is not even registered
+    fm = font_manager.fontManager
+    fake = font_manager.FontEntry(fname="/usr/share/fonts/fake/WenQuanYiZenHei.ttf", name="WenQuanYi Zen Hei")
+    monkeypatch.setattr(fm, "ttflist", [f for f in fm.ttflist if "CJK" not in f.name] + [fake])
+    monkeypatch.setattr(plots, "_FONT_CACHE", {})
+    monkeypatch.setattr(plots, "_add_packaged_cjk_font", lambda: pytest.fail("packaged font registered"))
+    assert setup_style() == "WenQuanYi Zen Hei"
+    plots._FONT_CACHE.clear()
+    fm._findfont_cached.cache_clear()
+
+
 def test_chinese_labels_render_without_missing_glyphs():
-    font = _font_or_skip()
+    font = _font_or_fail()
     names = CHINESE.split()
     fig = bar_growth(pd.DataFrame({"label": names, "value": [1e8, 2.5e8, 3e8, 4e8], "growth_pct": [12.5, -3, 0, 7]}),
                      title=f"{CHINESE} 固定资产投资")
