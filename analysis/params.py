@@ -2,6 +2,9 @@
 
 Each study validates its parameters in one call, right after the ``parameters`` cell, so that a wrong value stops
 the run at once with a message naming the parameter, instead of failing later in the middle of a figure.
+
+Relative paths (``data_dir``, ``actual_dates``) are read from the project folder (:data:`analysis.config.PROJECT_ROOT`),
+the same in JupyterLab, in papermill and in the runner (:func:`analysis.config.project_path`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import config
 from .periods import PeriodParseError, parse_period
 
 __all__ = ["StudyParams", "check_study_params", "region_list", "select_regions", "load_actual_dates"]
@@ -48,7 +52,7 @@ def check_study_params(data_dir=None, regions=None, period=None, as_of=None, act
     Parameters
     ----------
     data_dir : str or None
-        An existing folder.
+        An existing folder; a relative path is read from the project folder (``config.PROJECT_ROOT``).
     regions : str, list of str, or None
         One region name, a comma-separated string or a list of names.
     period : str, int or None
@@ -56,15 +60,20 @@ def check_study_params(data_dir=None, regions=None, period=None, as_of=None, act
     as_of : str or None
         A date ``YYYY-MM-DD``.
     actual_dates : str or None
-        An existing CSV file.
+        An existing CSV file; a relative path is read from the project folder.
+
+    Returns
+    -------
+    StudyParams
+        With absolute paths.
     """
     folder = None
     if data_dir not in (None, ""):
         if not isinstance(data_dir, (str, Path)):
             raise ValueError(f"parameter data_dir: expected a folder path or None, got {type(data_dir).__name__} {data_dir!r}")
-        folder = Path(data_dir).expanduser()
+        folder = config.project_path(data_dir)
         if not folder.is_dir():
-            raise ValueError(f"parameter data_dir: folder {folder} does not exist")
+            raise ValueError(config.missing_path_message("data_dir", data_dir, "folder"))
 
     regions_asked = region_list(regions, "parameter regions")
 
@@ -90,9 +99,9 @@ def check_study_params(data_dir=None, regions=None, period=None, as_of=None, act
     if actual_dates not in (None, ""):
         if not isinstance(actual_dates, (str, Path)):
             raise ValueError(f"parameter actual_dates: expected a CSV path or None, got {actual_dates!r}")
-        dates_path = Path(actual_dates).expanduser()
+        dates_path = config.project_path(actual_dates)
         if not dates_path.is_file():
-            raise ValueError(f"parameter actual_dates: file {dates_path} does not exist")
+            raise ValueError(config.missing_path_message("actual_dates", actual_dates, "file"))
     return StudyParams(folder, regions_asked, period_label, as_of_ts, dates_path)
 
 

@@ -366,19 +366,28 @@ def plan_jobs(studies: dict[str, Study], selected: list[str] | None, grid: list[
     return unique
 
 
-#: Parameters that name files or folders: resolved against the directory the runner is started from (the
-#: notebooks run with notebooks/ as their working directory) and checked to exist before anything runs.
+#: Parameters that name files or folders: a relative path is read from the project folder (config.PROJECT_ROOT),
+#: as the notebooks read it in JupyterLab and papermill, whatever folder the runner is started from; each is
+#: made absolute and checked to exist before anything runs.
 PATH_PARAMETERS = ("data_dir", "actual_dates")
 
 
 def _resolve_paths(params: dict) -> dict:
+    """``params`` with each path parameter made absolute by :func:`config.project_path`.
+
+    Raises
+    ------
+    RunnerError
+        When a path names nothing: the message gives the absolute path tried and the rule, and says so when the
+        path exists relative to the current folder instead.
+    """
     out = dict(params)
     for name in PATH_PARAMETERS:
         value = out.get(name)
         if isinstance(value, str) and value:
-            path = Path(value).expanduser().resolve()
+            path = config.project_path(value)
             if not path.exists():
-                raise RunnerError(f"parameter {name}: {value} does not exist (relative paths are read from {Path.cwd()})")
+                raise RunnerError(config.missing_path_message(name, value))
             out[name] = str(path)
     return out
 

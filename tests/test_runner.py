@@ -187,19 +187,20 @@ def test_parameters_read_from_the_cell(tmp_path):
         runner.notebook_parameters(path)
 
 
-def test_path_parameters_resolve_from_the_working_directory(tmp_path, monkeypatch):
+def test_path_parameters_resolve_from_the_project_folder(tmp_path, monkeypatch):
+    """Relative paths are read from the project folder, as the notebooks read them, not from the caller's folder."""
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("data_dir = None\n")
     cell.metadata["tags"] = ["parameters"]
     nb.cells.append(cell)
     (tmp_path / "nbs").mkdir()
     nbformat.write(nb, tmp_path / "nbs" / "01-x.ipynb")
-    (tmp_path / "mydata").mkdir()
     monkeypatch.chdir(tmp_path)
     studies = runner.discover(tmp_path / "nbs")
-    job = runner.plan_jobs(studies, None, [{"data_dir": "mydata"}])[0]
-    assert job.params["data_dir"] == str((tmp_path / "mydata").resolve())
-    with pytest.raises(runner.RunnerError, match="parameter data_dir: nothere does not exist"):
+    job = runner.plan_jobs(studies, None, [{"data_dir": "data/templates"}])[0]
+    assert job.params["data_dir"] == str(runner.config.TEMPLATES_DIR)
+    with pytest.raises(runner.RunnerError, match=f"parameter data_dir: file or folder {runner.config.PROJECT_ROOT}/nothere "
+                                                 "does not exist"):
         runner.plan_jobs(studies, None, [{"data_dir": "nothere"}])
 
 
