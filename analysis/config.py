@@ -28,7 +28,7 @@ REPORTS_DIR = Path(os.environ.get("ANALYSIS_REPORTS_DIR", PROJECT_ROOT / "report
 SEEDS_DIR = Path(os.environ.get("ANALYSIS_SEEDS_DIR", PROJECT_ROOT.parent / "shared" / "seeds"))
 
 #: The tables of a dataset, in the order they are loaded and validated.
-TABLES = ("documents", "observations", "funds", "equity_stakes", "projects", "milestones")
+TABLES = ("documents", "observations", "funds", "equity_stakes", "projects", "milestones", "regions")
 
 #: How the rule for relative path parameters is stated in messages.
 RELATIVE_PATH_RULE = "relative paths are read from the project folder"

@@ -1,7 +1,7 @@
 """Loading and validating a dataset: the embedded default, or a user's folder of CSV or XLSX files.
 
 A dataset is a folder holding some of the tables ``documents``, ``observations``, ``funds``, ``equity_stakes``,
-``projects`` and ``milestones``, each as ``<table>.csv`` or ``<table>.xlsx`` with the columns of its sidecar
+``projects``, ``milestones`` and ``regions``, each as ``<table>.csv`` or ``<table>.xlsx`` with the columns of its sidecar
 (``data/default/<table>.meta.yaml``; empty templates in ``data/templates/``). Tables that are absent are empty.
 
 Every file is read, validated and cross-checked before anything is returned, and every problem in every file
@@ -55,8 +55,10 @@ class Dataset:
 
     Attributes
     ----------
-    documents, observations, funds, equity_stakes, projects, milestones : pandas.DataFrame
+    documents, observations, funds, equity_stakes, projects, milestones, regions : pandas.DataFrame
         The tables, with the columns and dtypes of their sidecars (empty when the folder lacks the table).
+        ``regions`` holds the regions' Chinese names; every name a study accepts:
+        :func:`analysis.params.region_names`.
     source : pathlib.Path
         The folder the tables were read from.
     files : dict
@@ -71,6 +73,7 @@ class Dataset:
     equity_stakes: pd.DataFrame
     projects: pd.DataFrame
     milestones: pd.DataFrame
+    regions: pd.DataFrame
     source: Path
     files: dict[str, Path] = field(default_factory=dict)
     fingerprint: str = ""

@@ -1,7 +1,9 @@
 """Checking the studies' parameters (the values a notebook's ``parameters`` cell receives from papermill).
 
 Each study validates its parameters in one call, right after the ``parameters`` cell, so that a wrong value stops
-the run at once with a message naming the parameter, instead of failing later in the middle of a figure.
+the run at once with a message naming the parameter, instead of failing later in the middle of a figure. Right
+after loading the dataset it turns the region names asked for into the dataset's own (:meth:`StudyParams.with_regions`):
+any letter case, the Chinese name, with or without 市/县/区; a name no table of the dataset knows stops the run.
 
 Relative paths (``data_dir``, ``actual_dates``) are read from the project folder (:data:`analysis.config.PROJECT_ROOT`),
 the same in JupyterLab, in papermill and in the runner (:func:`analysis.config.project_path`).
@@ -10,15 +12,21 @@ the same in JupyterLab, in papermill and in the runner (:func:`analysis.config.p
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+import difflib
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from . import config
 from .periods import PeriodParseError, parse_period
+from .schema import table_meta
 
-__all__ = ["StudyParams", "check_study_params", "region_list", "select_regions", "load_actual_dates"]
+__all__ = ["StudyParams", "check_study_params", "region_list", "region_names", "canonical_regions", "select_regions",
+           "load_actual_dates"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,21 @@ class StudyParams:
     as_of: pd.Timestamp | None
     actual_dates: Path | None
 
+    def with_regions(self, ds) -> StudyParams:
+        """These parameters with ``regions`` as the dataset names them (:func:`canonical_regions`).
+
+        Parameters
+        ----------
+        ds : analysis.io.Dataset
+            The loaded dataset.
+
+        Raises
+        ------
+        ValueError
+            When a name asked for is in no table of the dataset.
+        """
+        return replace(self, regions=canonical_regions(self.regions, ds))
+
 
 def check_study_params(data_dir=None, regions=None, period=None, as_of=None, actual_dates=None) -> StudyParams:
     """Validate the parameters every study shares; raise ValueError naming the parameter and what was expected.
@@ -54,7 +77,8 @@ def check_study_params(data_dir=None, regions=None, period=None, as_of=None, act
     data_dir : str or None
         An existing folder; a relative path is read from the project folder (``config.PROJECT_ROOT``).
     regions : str, list of str, or None
-        One region name, a comma-separated string or a list of names.
+        One region name, a comma-separated string or a list of names (checked against the dataset later, by
+        :meth:`StudyParams.with_regions`).
     period : str, int or None
         A period such as ``2022`` or ``2022Q1`` (an int year is accepted).
     as_of : str or None
@@ -131,6 +155,111 @@ def region_list(regions, who: str = "regions") -> list[str] | None:
         return [r.strip() for r in regions] or None
     raise ValueError(f"{who}: expected None, a region name, a comma-separated string or a list of names, "
                      f"got {type(regions).__name__} {regions!r}")
+
+
+_ADMIN_SUFFIX = re.compile(r"(?<=[\u4e00-\u9fff])[市县区]$")
+
+
+def _name_key(name: str) -> str:
+    """How two ways of writing a region's name are compared: Unicode NFKC (full-width letters as ASCII), white
+    space collapsed, case folded, and a Chinese name's suffix 市, 县 or 区 dropped (台州市 = 台州)."""
+    key = " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
+    return _ADMIN_SUFFIX.sub("", key) if len(key) > 2 else key
+
+
+def region_names(ds) -> pd.DataFrame:
+    """Every region a study accepts for this dataset: its name, its Chinese name and the tables that name it.
+
+    Parameters
+    ----------
+    ds : analysis.io.Dataset
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``region`` (as the tables write it), ``region_zh`` (from the ``regions`` table; empty when it does
+        not give one) and ``tables`` (comma-separated names of the tables whose ``region`` column holds it), one
+        row per region, sorted by ``region``.
+    """
+    seen: dict[str, list[str]] = {}
+    tables = [t for t in config.TABLES if "region" in table_meta(t).column_names]
+    for table in sorted(tables, key=lambda t: t != "regions"):  # the regions table first, then in load order
+        for r in ds.table(table)["region"].dropna().unique():
+            seen.setdefault(str(r), []).append(table)
+    zh = ds.regions.dropna(subset=["region_zh"]).drop_duplicates("region").set_index("region")["region_zh"]
+    names = sorted(seen)
+    return pd.DataFrame({"region": names, "region_zh": [zh.get(r, pd.NA) for r in names],
+                         "tables": [", ".join(seen[r]) for r in names]})
+
+
+def canonical_regions(asked: list[str] | None, ds, who: str = "parameter regions") -> list[str] | None:
+    """The regions asked for, as the dataset names them, in the order asked and without repeats.
+
+    A name matches a region's name or its Chinese name (``regions`` table), in any letter case and white space,
+    with or without 市/县/区 (see :func:`region_names`). A name written exactly as the data writes it always wins.
+
+    Parameters
+    ----------
+    asked : list of str or None
+        Names as the user wrote them (:func:`region_list`); None for every region.
+    ds : analysis.io.Dataset
+        The loaded dataset.
+    who : str
+        How the argument is named in an error.
+
+    Returns
+    -------
+    list of str or None
+        None when ``asked`` is None.
+
+    Raises
+    ------
+    ValueError
+        For a name that is in no table of the dataset (naming it, the nearest match and every valid name), or
+        that matches several regions.
+    """
+    if asked is None:
+        return None
+    known = region_names(ds)
+    by_key: dict[str, set[str]] = {}
+    for r in known.itertuples():
+        for name in (r.region, r.region_zh):
+            if isinstance(name, str):
+                by_key.setdefault(_name_key(name), set()).add(r.region)
+    out = []
+    for name in asked:
+        if name in set(known["region"]):
+            found = name
+        else:
+            hits = sorted(by_key.get(_name_key(name), ()))
+            if len(hits) > 1:
+                raise ValueError(f"{who}: {name!r} matches several regions of the dataset at {ds.source} "
+                                 f"({', '.join(hits)}); write one of them exactly")
+            if not hits:
+                raise ValueError(_unknown_region_message(name, known, by_key, who, ds.source))
+            found = hits[0]
+        if found not in out:
+            out.append(found)
+    return out
+
+
+def _unknown_region_message(name: str, known: pd.DataFrame, by_key: dict[str, set[str]], who: str, source) -> str:
+    def label(region):
+        zh = known.set_index("region").at[region, "region_zh"]
+        return f"{region} ({zh})" if isinstance(zh, str) else region
+
+    if known.empty:
+        return f"{who}: no region {name!r}: the dataset at {source} names no region at all"
+    key = _name_key(name)
+
+    def score(k):  # similarity (difflib), ties broken by the length of the common beginning
+        return difflib.SequenceMatcher(None, key, k).ratio(), len(os.path.commonprefix([key, k]))
+
+    best = max(sorted(by_key), key=score)
+    close = score(best)[0] >= (0.5 if len(key) <= 3 else 0.6)  # a two-character Chinese name differs by one in two
+    nearest = f"nearest match: {label(sorted(by_key[best])[0])}" if close else "no name is close to it"
+    return (f"{who}: no region {name!r} in any table of the dataset at {source}; {nearest}. "
+            f"Valid names (any letter case; Chinese names in brackets): {', '.join(label(r) for r in known['region'])}")
 
 
 def select_regions(available, asked: list[str] | None) -> tuple[list[str], list[str]]:

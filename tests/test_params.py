@@ -53,3 +53,14 @@ def test_actual_dates_file(tmp_path):
     missing.write_text("id,date\n", encoding="utf-8")
     with pytest.raises(ValueError, match="missing column"):
         load_actual_dates(missing)
+
+
+def test_regions_are_turned_into_the_datasets_names_after_loading():
+    """The call every study makes right after loading the dataset (embedded dataset; see test_regions_and_paths)."""
+    from analysis import load_dataset
+
+    p = check_study_params(regions="taizhou, 台州, 临海")
+    assert p.regions == ["taizhou", "台州", "临海"]
+    assert p.with_regions(load_dataset()).regions == ["Taizhou", "Linhai"]
+    with pytest.raises(ValueError, match="parameter regions: no region 'Taizhuo'.*nearest match: Taizhou"):
+        check_study_params(regions="Taizhuo").with_regions(load_dataset())
