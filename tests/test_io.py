@@ -317,3 +317,22 @@ def test_repeated_column_name_is_named(tmp_path):
     path.write_text("".join(lines), encoding="utf-8")
     err = _problems(folder)
     assert "funds.csv, row 1, column 'region': expected each column name once, found 'columns B, C with this name'" in str(err)
+
+
+@pytest.mark.parametrize("table, column, value", [
+    ("documents", "kind", "statistics"), ("documents", "kind", "government_work_report"), ("documents", "kind", "news"),
+    ("funds", "fund_type", "venture"), ("funds", "fund_type", "guidance"),
+])
+def test_vocabularies_cover_users_sources(tmp_path, table, column, value):
+    ds = load_dataset(_broken(tmp_path, lambda r: r[table][0].update({column: value})))
+    assert ds.table(table)[column].iloc[0] == value
+
+
+@pytest.mark.parametrize("table, column", [("documents", "kind"), ("funds", "fund_type"), ("projects", "stage"),
+                                           ("observations", "unit"), ("observations", "status")])
+def test_every_allowed_value_is_documented_in_sidecar_and_codebook(table, column):
+    meta = table_meta(table).column(column)
+    codebook = (config.DEFAULT_DATA_DIR.parent / "CODEBOOK.md").read_text(encoding="utf-8")
+    for v in meta.allowed:
+        assert v in meta.description, f"{table}.{column}: {v!r} not described in the sidecar"
+        assert v in codebook, f"{table}.{column}: {v!r} not in data/CODEBOOK.md"
