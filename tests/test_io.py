@@ -250,6 +250,15 @@ def test_xlsx_header_below_a_merged_title_row_gets_one_message(tmp_path):
     assert "missing" not in str(err)
 
 
+def test_csv_exported_with_its_title_row_gets_one_message(tmp_path):
+    folder = write_dataset(tmp_path / "title_csv")
+    path = folder / "projects.csv"
+    path.write_text("测试项目表 (synthetic)" + "," * 19 + "\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    err = _problems(folder)
+    assert err.problems[["file", "row"]].values.tolist() == [["projects.csv", 1]]
+    assert "the header on row 2, below a title (测试项目表 (synthetic))" in str(err)
+
+
 def test_csv_without_any_header_gets_one_message(tmp_path):
     folder = write_dataset(tmp_path / "nohead")
     path = folder / "funds.csv"
