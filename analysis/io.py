@@ -6,14 +6,23 @@ A dataset is a folder holding some of the tables ``documents``, ``observations``
 
 Every file is read, validated and cross-checked before anything is returned, and every problem in every file
 is reported at once, each naming the file, the row (as a spreadsheet shows it: the header is row 1) and the
-column, with what was expected and what was found. Nothing is half-loaded: on any problem :func:`load_dataset`
-raises :class:`DataValidationError` and returns nothing.
+column, with what was expected and what was found, once per cell. Nothing is half-loaded: on any problem
+:func:`load_dataset` raises :class:`DataValidationError` and returns nothing.
+
+Files as people have them: a CSV is read as UTF-8 (with or without a byte-order mark), else as GB18030 (Excel's
+plain "CSV" on Chinese Windows) with a :class:`DataEncodingWarning` naming the file; an XLSX cell reads as the
+spreadsheet shows it (a percent-formatted 0.137 is ``13.7%``); wholly blank rows are skipped. An empty file, a
+header pushed below row 1 by a title row, or a file in neither encoding gets one message for the file.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import math
+import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +33,8 @@ from . import config
 from .schema import TYPE_EXPECTED, pandera_schema, table_meta
 from .units import QuantityParseError, parse_quantity
 
-__all__ = ["Dataset", "DataValidationError", "load_dataset", "write_templates", "RAW_FIGURES", "raw_figure_problems"]
+__all__ = ["Dataset", "DataValidationError", "DataEncodingWarning", "load_dataset", "write_templates", "RAW_FIGURES",
+           "raw_figure_problems"]
 
 
 class DataValidationError(ValueError):
@@ -65,6 +75,9 @@ class Dataset:
         Table name → the file it was read from.
     fingerprint : str
         SHA-256 (first 16 hex digits) of the files' bytes, to tell one version of the data from another.
+    encodings : dict
+        Table name → how its file was read: ``utf-8``, ``gb18030`` (a CSV that was not UTF-8; a
+        :class:`DataEncodingWarning` said so when it was loaded) or ``xlsx``.
     """
 
     documents: pd.DataFrame
@@ -77,6 +90,7 @@ class Dataset:
     source: Path
     files: dict[str, Path] = field(default_factory=dict)
     fingerprint: str = ""
+    encodings: dict[str, str] = field(default_factory=dict)
 
     def table(self, name: str) -> pd.DataFrame:
         if name not in config.TABLES:
@@ -96,11 +110,14 @@ class Dataset:
         return obs[(obs["status"] == "actual") & (obs["quality"] != "damaged")]
 
     def summary(self) -> pd.DataFrame:
-        """Rows per table, with the table's title and the file it came from."""
+        """Rows per table, with the table's title, the file it came from and how that file was read (``read as``:
+        CSV in UTF-8, CSV in GB18030 because it was not UTF-8, or XLSX)."""
+        how = {"utf-8": "CSV, UTF-8", "gb18030": "CSV, GB18030 (not UTF-8)", "xlsx": "XLSX"}
         rows = []
         for name in config.TABLES:
             rows.append({"table": name, "title": table_meta(name).title, "rows": len(self.table(name)),
-                         "file": self.files[name].name if name in self.files else "(absent)"})
+                         "file": self.files[name].name if name in self.files else "(absent)",
+                         "read as": how.get(self.encodings.get(name, ""), "")})
         return pd.DataFrame(rows).set_index("table")
 
 
@@ -108,16 +125,148 @@ class Dataset:
 
 _BOOL = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 
+#: How many rows below row 1 are searched for a header that a title row pushed down.
+_HEADER_SEARCH_ROWS = 10
 
-def _read_table(path: Path) -> pd.DataFrame:
+_SAVE_AS_UTF8 = ("a CSV file in UTF-8: in Excel, File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)'; in WPS or "
+                 "LibreOffice, choose the character set UTF-8")
+
+
+class DataEncodingWarning(UserWarning):
+    """A CSV file was not UTF-8 and was read as GB18030 (the superset of GBK that Excel's plain "CSV" writes on
+    Chinese Windows). The file loaded; saving it as "CSV UTF-8" avoids the guess."""
+
+
+class _FileProblem(Exception):
+    """A problem that stops one file from being read; carries its problem rows."""
+
+    def __init__(self, *problems: dict):
+        super().__init__(problems[0]["expected"])
+        self.problems = list(problems)
+
+
+def _decode_csv(path: Path, data: bytes) -> tuple[str, str]:
+    """The text of a CSV file and its encoding: UTF-8 (with or without a byte-order mark), else GB18030.
+
+    A file that is valid UTF-8 is read as UTF-8; GBK/GB18030 text is almost never valid UTF-8, so the order
+    decides nothing for real files. :func:`load_dataset` warns (:class:`DataEncodingWarning`) about a GB18030 file.
+    """
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = data.decode("gb18030").removeprefix("\ufeff")
+        except UnicodeDecodeError:
+            row = data[: utf8_error.start].count(b"\n") + 1
+            raise _FileProblem(_problem(
+                path.name, row, "", _SAVE_AS_UTF8,
+                f"bytes that are neither UTF-8 nor GB18030 (GBK), first at byte {utf8_error.start}: "
+                f"{data[utf8_error.start:utf8_error.start + 4]!r}")) from None
+    return text, "gb18030"
+
+
+def _xlsx_cell_text(cell) -> str:
+    """A worksheet cell as text, as the spreadsheet shows it: a number formatted as a percent (stored 0.137,
+    shown 13.7%) becomes ``13.7%``; a whole float ``5.0`` becomes ``5``; dates and times are written ISO."""
+    v = cell.value
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, (int, float)) and "%" in str(cell.number_format or ""):
+        return f"{v * 100:.12g}%"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _header_expected(table: str) -> str:
+    cols = table_meta(table).column_names
+    return f"the header row ({', '.join(cols[:3])}, ...: the columns of data/templates/{table}.csv)"
+
+
+def _read_grid(path: Path, table: str) -> tuple[list[list[str]], str]:
+    """All rows of a CSV file or of an XLSX file's first sheet, as text (row 1 first), and how the file was read."""
+    if path.stat().st_size == 0:
+        raise _FileProblem(_problem(path.name, pd.NA, "", _header_expected(table), "the file is empty (0 bytes)"))
     if path.suffix.lower() == ".csv":
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    else:
-        df = pd.read_excel(path, dtype=str, keep_default_na=False)
-    df = df.apply(lambda s: s.str.strip() if s.dtype == object or pd.api.types.is_string_dtype(s) else s)
-    df = df.replace({"": pd.NA})
-    df.index = pd.RangeIndex(2, len(df) + 2)  # spreadsheet rows: the header is row 1
-    return df
+        text, encoding = _decode_csv(path, path.read_bytes())
+        try:
+            return list(csv.reader(io.StringIO(text, newline=""))), encoding
+        except csv.Error as e:
+            raise _FileProblem(_problem(path.name, pd.NA, "", "a readable CSV file", f"csv.Error: {e}")) from None
+    import openpyxl  # the reader pandas uses for XLSX; here directly, to see each cell's number format
+
+    try:
+        book = openpyxl.load_workbook(path, data_only=True)
+    except Exception as e:  # not a workbook: a renamed CSV, an old .xls, a damaged file
+        raise _FileProblem(_problem(path.name, pd.NA, "", "an Excel workbook (.xlsx)", f"{type(e).__name__}: {e}")) from None
+    return [[_xlsx_cell_text(c) for c in row] for row in book.worksheets[0].iter_rows()], "xlsx"
+
+
+def _header_row(rows: list[list[str]], columns: list[str]) -> int | None:
+    """1-based number of the first row (of the first few) that holds at least half of ``columns``."""
+    wanted = set(columns)
+    for i, row in enumerate(rows[: _HEADER_SEARCH_ROWS + 1]):
+        if len(wanted & {c.strip() for c in row}) * 2 >= len(wanted):
+            return i + 1
+    return None
+
+
+def _column_letter(j: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(j + 1)
+
+
+def _read_table(path: Path, table: str) -> tuple[pd.DataFrame, str]:
+    """Read one table's file into text cells (empty cells NA), indexed by spreadsheet row (header = row 1).
+
+    Returns the frame and how the file was read (``utf-8``, ``gb18030`` or ``xlsx``). Wholly empty rows are not
+    records and are left out (their row numbers are skipped, so later rows keep their spreadsheet numbers);
+    wholly empty columns without a name are left out too.
+
+    Raises
+    ------
+    _FileProblem
+        For an empty file, a file not in UTF-8 or GB18030, a header that is not on row 1 (a title row above it),
+        a header that names none of the table's columns, and empty or repeated column names.
+    """
+    rows, how = _read_grid(path, table)
+    rows = [[c.strip() for c in r] for r in rows]
+    if not any(any(r) for r in rows):
+        raise _FileProblem(_problem(path.name, pd.NA, "", _header_expected(table), "the file is empty"))
+    columns = table_meta(table).column_names
+    header = rows[0]
+    if not set(columns) & set(header):
+        template = _header_expected(table) + " on row 1"
+        found_at = _header_row(rows, columns)
+        if found_at is not None:
+            above = [c for r in rows[: found_at - 1] for c in r if c]
+            title = f"below a title ({above[0][:40]})" if above else "below empty rows"
+            raise _FileProblem(_problem(path.name, 1, "", template,
+                                        f"the header on row {found_at}, {title}; delete the row(s) above the header"))
+        shown = ", ".join([c[:20] for c in header if c][:5])
+        raise _FileProblem(_problem(path.name, 1, "", template, f"none of the table's columns ({shown})"))
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    names = rows[0]
+    body = {i + 1: r for i, r in enumerate(rows[1:], start=1) if any(r)}
+    keep, problems = [], []
+    for j, name in enumerate(names):
+        if name:
+            keep.append(j)
+        elif any(r[j] for r in body.values()):
+            problems.append(_problem(path.name, 1, f"(column {_column_letter(j)})", "a column name above data",
+                                     "an empty header cell"))
+    for name in sorted({n for n in names if n and names.count(n) > 1}):
+        where = ", ".join(_column_letter(j) for j, n in enumerate(names) if n == name)
+        problems.append(_problem(path.name, 1, name, "each column name once", f"columns {where} with this name"))
+    if problems:
+        raise _FileProblem(*problems)
+    df = pd.DataFrame([[r[j] for j in keep] for r in body.values()], columns=[names[j] for j in keep],
+                      index=pd.Index(list(body), dtype="int64"), dtype=object)
+    return df.replace({"": pd.NA}), how
 
 
 def _find_file(folder: Path, table: str) -> Path | None:
@@ -135,11 +284,24 @@ def _problem(file: str, row, column, expected: str, found=pd.NA) -> dict:
     return {"file": file, "row": row, "column": column, "expected": expected, "found": found}
 
 
+def _percent_allowed(df: pd.DataFrame, c) -> pd.Series:
+    """Where a trailing % is allowed in number column ``c``: everywhere when its sidecar unit is ``percent``
+    (yoy_pct, stake_pct), in the rows whose unit column says ``percent`` when the unit is per row (``value``)."""
+    if c.unit == "percent":
+        return pd.Series(True, index=df.index)
+    m = re.fullmatch(r"column `(\w+)`", str(c.unit or ""))
+    if m and m.group(1) in df:
+        return df[m.group(1)].eq("percent").fillna(False).astype(bool)
+    return pd.Series(False, index=df.index)
+
+
 def _coerce(df: pd.DataFrame, table: str, fname: str) -> tuple[pd.DataFrame, list[dict]]:
     """Convert number and boolean columns cell by cell; report every cell that does not convert.
 
-    Cells that fail are set empty so that the remaining checks (allowed values, bounds, keys) still run on the
-    rest of the file and every problem is reported in one pass.
+    A number in percent may carry its % sign (``13.7%`` or ``-2.5%`` in ``yoy_pct`` is 13.7 or -2.5, as a
+    spreadsheet writes a percent-formatted cell); elsewhere a % sign is refused with a message saying so. Cells
+    that fail are set empty so that the remaining checks (allowed values, bounds, keys) still run on the rest of
+    the file and every problem is reported in one pass.
     """
     problems = []
     for c in table_meta(table).columns:
@@ -147,14 +309,18 @@ def _coerce(df: pd.DataFrame, table: str, fname: str) -> tuple[pd.DataFrame, lis
             continue
         s = df[c.name]
         if c.type in ("float", "int"):
-            num = pd.to_numeric(s, errors="coerce")
+            text = s.astype("string")
+            has_pct = text.str.endswith("%").fillna(False) | text.str.endswith("％").fillna(False)
+            pct_ok = has_pct & _percent_allowed(df, c)
+            num = pd.to_numeric(text.where(~pct_ok, text.str[:-1]), errors="coerce")
             bad = s.notna() & num.isna()
             if c.type == "int":
                 frac = num.notna() & (num % 1 != 0)
                 bad |= frac
                 num = num.where(~frac)
             for idx in s.index[bad]:
-                problems.append(_problem(fname, idx, c.name, TYPE_EXPECTED[c.type], s[idx]))
+                expected = "a number without the % sign" if has_pct[idx] and not pct_ok[idx] else TYPE_EXPECTED[c.type]
+                problems.append(_problem(fname, idx, c.name, expected, s[idx]))
             df[c.name] = num.astype("Int64") if c.type == "int" else num.astype(float)
         elif c.type == "bool":
             mapped = s.map(lambda v: _BOOL.get(str(v).lower()) if pd.notna(v) else pd.NA)
@@ -162,6 +328,20 @@ def _coerce(df: pd.DataFrame, table: str, fname: str) -> tuple[pd.DataFrame, lis
                 problems.append(_problem(fname, idx, c.name, TYPE_EXPECTED["bool"], s[idx]))
             df[c.name] = mapped.astype("boolean")
     return df, problems
+
+
+def _one_per_cell(problems: list[dict]) -> list[dict]:
+    """Keep the first problem of each cell (file, row, column): a cell that fails its type is not reported
+    again as empty by the later checks, nor a unit outside the vocabulary again as disagreeing with ``raw``."""
+    seen, out = set(), []
+    for p in problems:
+        if pd.notna(p["row"]):
+            key = (p["file"], int(p["row"]), p["column"])
+            if key in seen:
+                continue
+            seen.add(key)
+        out.append(p)
+    return out
 
 
 def _translate_pandera(err: pa.errors.SchemaErrors, fname: str, table: str) -> list[dict]:
@@ -284,6 +464,11 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
         When the folder does not exist or holds none of the tables.
     DataValidationError
         Listing every problem in every file (file, row, column, expected, found). Nothing is returned then.
+
+    Warns
+    -----
+    DataEncodingWarning
+        For each CSV file that was not UTF-8 and was read as GB18030.
     """
     folder = Path(folder) if folder is not None else config.DEFAULT_DATA_DIR
     if not folder.is_dir():
@@ -294,6 +479,7 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
         raise FileNotFoundError(f"{folder} holds none of the dataset's tables (expected some of {names})")
 
     tables: dict[str, pd.DataFrame] = {}
+    encodings: dict[str, str] = {}
     problems: list[dict] = []
     for table in config.TABLES:
         if table not in files:
@@ -301,19 +487,26 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
             continue
         path = files[table]
         try:
-            df = _read_table(path)
-        except Exception as e:  # unreadable file: report and go on with the others
-            problems.append(_problem(path.name, pd.NA, "", "a readable UTF-8 CSV or XLSX file", f"{type(e).__name__}: {e}"))
+            df, encodings[table] = _read_table(path, table)
+        except _FileProblem as e:  # a file that cannot be read as a table: its problem only, then the other files
+            problems.extend(e.problems)
             continue
+        except Exception as e:  # anything else unreadable: report and go on with the others, never a traceback
+            problems.append(_problem(path.name, pd.NA, "", "a readable CSV (UTF-8) or XLSX file", f"{type(e).__name__}: {e}"))
+            continue
+        if encodings[table] == "gb18030":
+            warnings.warn(DataEncodingWarning(
+                f"{path}: not UTF-8; read as GB18030 (GBK), the encoding of Excel's plain 'CSV' on Chinese Windows. "
+                "Check its Chinese text, and save it as 'CSV UTF-8 (Comma delimited)' to load it without this guess."),
+                stacklevel=2)
         df, cell_problems = _coerce(df, table, path.name)
-        problems.extend(cell_problems)
+        file_problems = list(cell_problems)
         try:
             df = pandera_schema(table).validate(df, lazy=True)
         except pa.errors.SchemaErrors as err:
-            bad_cells = {(p["row"], p["column"]) for p in cell_problems}
-            problems.extend(p for p in _translate_pandera(err, path.name, table)
-                            if not (p["expected"].startswith("a value (") and (p["row"], p["column"]) in bad_cells))
-        problems.extend(raw_figure_problems(df, table, path.name))
+            file_problems.extend(_translate_pandera(err, path.name, table))
+        file_problems.extend(raw_figure_problems(df, table, path.name))
+        problems.extend(_one_per_cell(file_problems))
         tables[table] = df
     if not problems:
         problems.extend(_cross_table_problems(tables, files))
@@ -329,7 +522,7 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
         digest.update(files[t].read_bytes())
     for t, df in tables.items():
         tables[t] = df.reset_index(drop=True)
-    return Dataset(**tables, source=folder, files=files, fingerprint=digest.hexdigest()[:16])
+    return Dataset(**tables, source=folder, files=files, fingerprint=digest.hexdigest()[:16], encodings=encodings)
 
 
 def write_templates(folder: str | Path = config.TEMPLATES_DIR) -> list[Path]:

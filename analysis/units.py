@@ -9,11 +9,14 @@ Conventions (see ``shared/domain.md``):
 * 万 = 10^4, 亿 = 10^8; money is stored in yuan (元) or USD (美元).
 * 亩 stays mu; 平方米, 万方 (floor or operated area) and 公顷 (10^4 m²) become m².
 * ``增长N倍`` is an *increase* of N × 100 %: a growth rate of ``N*100`` percent, not a ratio.
+* A signed percent (``-2.5%``, ``+7.1%``, as spreadsheets and statistical tables write rates) is a growth rate, as
+  are ``下降2.5%`` (-2.5) and ``增长13.7%``; ``下降-2.5%`` is refused as ambiguous.
   ``是…的N倍`` / ``为…的N倍`` / ``N倍于…`` is a *ratio* N. ``翻一番`` doubles (ratio 2), ``翻两番`` is ×4.
 * Ranges: ``3-5家`` → value 3 (``at_least``) with ``upper`` 5.
 * Ranks: ``第三`` / ``第3名`` → 3 (unit ``rank``).
-* Qualifiers: 超/超过/以上/不少于 → ``at_least``; 多/余 → ``more_than``; 约/左右 → ``about``;
-  近 → ``just_under``; 以下/不超过 → ``at_most``.
+* Qualifiers: 超/超过/突破/以上/不少于/不低于 → ``at_least``; 多/余 → ``more_than``; 约/左右 → ``about``;
+  近 → ``just_under``; 以下/不超过 → ``at_most``; 达/达到 (reached) → ``exact``.
+* Counts: 个, 家, 户 (firms in statistical bulletins), 支, 只, 宗, 幢, 栋, 条, 座, 次, 项, 批, 所, 片, 路, 桥, 台, 套, 辆, 件.
 * The 约 in 签约 (to sign) is not "about": ``签约…`` is rejected rather than read as an approximation.
 """
 
@@ -63,7 +66,8 @@ class Quantity:
     qualifier : str
         One of :data:`QUALIFIERS`.
     kind : str
-        ``level`` (an amount), ``growth`` (a growth rate in percent: ``增长…``) or ``ratio`` (``是…的N倍``).
+        ``level`` (an amount), ``growth`` (a growth rate in percent: ``增长…``, ``下降…``, ``-2.5%``, ``+7.1%``) or
+        ``ratio`` (``是…的N倍``).
     raw : str or None
         The text it was read from.
     upper : float or None
@@ -171,11 +175,13 @@ _UNIT_WORDS: dict[str, tuple[str, float]] = {
     "名": ("person", 1.0),
     "人": ("person", 1.0),
 }
-for _w in ("个", "家", "支", "只", "宗", "幢", "栋", "条", "座", "次", "项", "批", "所", "片", "路", "桥"):
+for _w in ("个", "家", "户", "支", "只", "宗", "幢", "栋", "条", "座", "次", "项", "批", "所", "片", "路", "桥", "台", "套",
+           "辆", "件"):
     _UNIT_WORDS[_w] = ("count", 1.0)
 _UNIT_WORDS_SORTED = sorted(_UNIT_WORDS, key=len, reverse=True)
 
 _PREFIX_QUALIFIERS = {"超过": "at_least", "不少于": "at_least", "不低于": "at_least", "超": "at_least",
+                      "突破": "at_least", "达到": "exact", "达": "exact",
                       "不超过": "at_most", "近": "just_under", "约": "about"}
 _SUFFIX_QUALIFIERS = {"以上": "at_least", "左右": "about", "以下": "at_most", "以内": "at_most"}
 
@@ -186,6 +192,9 @@ _LEVEL_RE = re.compile(
 )
 _GROWTH_TIMES_RE = re.compile(r"^(?:同比)?(?:增长|增加|提高)了?(?P<num>\d+(?:\.\d+)?|[" + _CN_CHARS + r"]+)倍(?P<more>多|以上)?$")
 _GROWTH_PCT_RE = re.compile(r"^(?:同比)?(?P<dir>增长|增加|提高|上升|下降|减少|增速达|增速为|增速)了?(?P<rest>.+)$")
+_MINUS_SIGNS = "-－−"  # ASCII hyphen-minus, full-width hyphen-minus, U+2212 minus sign
+_SIGNED_PCT_RE = re.compile(
+    r"^(?P<sign>[" + re.escape("+＋" + _MINUS_SIGNS) + r"])(?P<num>\d+(?:\.\d+)?)[%％]$")
 _RATIO_RE = re.compile(r"^(?:是|为|相当于).*的(?P<num>\d+(?:\.\d+)?|[" + _CN_CHARS + r"]+)倍(?P<more>多|以上)?$")
 _RATIO_YU_RE = re.compile(r"^(?P<num>\d+(?:\.\d+)?|[" + _CN_CHARS + r"]+)倍于.+$")
 _FAN_RE = re.compile(r"^翻(?P<num>[一两二三四五六七八九十\d]+)番(?P<more>多)?$")
@@ -217,6 +226,10 @@ def _strip_qualifiers(text: str) -> tuple[str, str]:
 
 
 def _parse_level(body: str, raw: str, qualifier: str, default_unit: str | None) -> Quantity:
+    m = _SIGNED_PCT_RE.match(body)
+    if m:  # a sign writes a change: -2.5% is a fall of 2.5 %, a growth rate
+        sign = -1.0 if m.group("sign") in _MINUS_SIGNS else 1.0
+        return Quantity(sign * _number(m.group("num")), "percent", qualifier, "growth", raw)
     if body.endswith(("%", "％")):
         value = _number_or_fail(body[:-1], raw)
         return Quantity(value, "percent", qualifier, "level", raw)
@@ -299,7 +312,8 @@ def parse_quantity(text: str, default_unit: str | None = None) -> Quantity:
     ----------
     text : str
         The figure with its scale, unit and qualifier words, e.g. ``533.3亿元``, ``6700万美元以上``, ``近200亿元``,
-        ``13.7%``, ``百分之二十``, ``增长7倍多``, ``是去年的3倍``, ``翻一番``. White space is ignored.
+        ``13.7%``, ``-2.5%``, ``百分之二十``, ``增长7倍多``, ``下降2.5%``, ``是去年的3倍``, ``翻一番``. White space is
+        ignored.
     default_unit : str, optional
         Unit words for a bare number, as a table header gives them (``亿元``, ``亩``).
 
@@ -355,6 +369,8 @@ def parse_quantity(text: str, default_unit: str | None = None) -> Quantity:
         if level.unit != "percent":
             raise QuantityParseError(f"{raw!r}: a growth rate must be in percent or 倍, got {level.unit}")
         sign = -1.0 if m.group("dir") in ("下降", "减少") else 1.0
+        if sign < 0 and level.value < 0:
+            raise QuantityParseError(f"{raw!r}: a fall (下降/减少) of a negative rate is ambiguous; write 下降2.5% or -2.5%")
         return Quantity(sign * level.value, "percent", level.qualifier, "growth", raw)
 
     body, qualifier = _strip_qualifiers(raw)

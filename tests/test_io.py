@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis import DataValidationError, load_dataset, write_templates
+from analysis.io import DataEncodingWarning
 from analysis import config
 from analysis.schema import table_meta
 
@@ -147,3 +148,200 @@ def test_shipped_templates_are_current():
     for t in config.TABLES:
         header = (config.TEMPLATES_DIR / f"{t}.csv").read_text(encoding="utf-8").splitlines()[0]
         assert header.split(",") == table_meta(t).column_names, f"data/templates/{t}.csv is out of date"
+
+
+# --- files as people have them (issue 8, item 9). All files below are synthetic, made from SYNTHETIC_ROWS. ---
+
+@pytest.mark.parametrize("raw, pct", [("-2.5%", -2.5), ("+7.1%", 7.1), ("下降2.5%", -2.5), ("增长13.7%", 13.7),
+                                      ("－2.5％", -2.5), ("增长-2.5%", -2.5)])
+def test_signed_and_worded_growth_rates_are_valid(tmp_path, raw, pct):
+    ds = load_dataset(_broken(tmp_path, lambda r: r["observations"][0].update(yoy_raw=raw, yoy_pct=str(pct))))
+    assert ds.observations.loc[ds.observations.obs_id == "t-o01", "yoy_pct"].item() == pct
+
+
+def test_signed_rate_must_still_agree_with_its_value(tmp_path):
+    err = _problems(_broken(tmp_path, lambda r: r["observations"][0].update(yoy_raw="-2.5%", yoy_pct="2.5")))
+    assert len(err.problems) == 1
+    assert "row 2, column 'yoy_pct': expected -2.5 as yoy_raw '-2.5%' says, found 2.5" in str(err)
+
+
+@pytest.mark.parametrize("cell, raw, pct", [("8.0%", "8.0%", 8.0), ("-2.5%", "下降2.5%", -2.5), ("13.7％", None, 13.7)])
+def test_percent_sign_in_a_percent_column_is_the_number(tmp_path, cell, raw, pct):
+    ds = load_dataset(_broken(tmp_path, lambda r: r["observations"][0].update(yoy_pct=cell, yoy_raw=raw)))
+    assert ds.observations["yoy_pct"].iloc[0] == pct
+
+
+def test_percent_sign_in_value_follows_the_row_unit(tmp_path):
+    def in_percent(r):
+        r["observations"][1].update(value="63.5%", unit="percent", raw="63.5%")
+    assert load_dataset(_broken(tmp_path / "a", in_percent)).observations["value"].iloc[1] == 63.5
+    err = _problems(_broken(tmp_path / "b", lambda r: r["observations"][0].update(value="8%")))
+    assert err.problems[["row", "column", "expected", "found"]].values.tolist() == [
+        [2, "value", "a number without the % sign", "8%"]]
+
+
+@pytest.mark.parametrize("column, bad", [("value", "abc"), ("unit", "furlong"), ("yoy_pct", "8.0 %x")])
+def test_one_bad_cell_gets_one_message(tmp_path, column, bad):
+    err = _problems(_broken(tmp_path, lambda r: r["observations"][0].update({column: bad})))
+    assert len(err.problems) == 1, str(err)
+    assert err.problems.iloc[0][["file", "row", "column"]].tolist() == ["observations.csv", 2, column]
+    assert "empty cell" not in str(err)
+
+
+def _reencode(path, encoding="gb18030"):
+    path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
+
+
+def test_gbk_csv_is_read_and_the_user_is_told(tmp_path):
+    utf8 = load_dataset(write_dataset(tmp_path / "utf8"))
+    folder = write_dataset(tmp_path / "gbk")
+    for t in ("observations", "projects"):  # both hold Chinese text (固定资产投资, 测试项目)
+        _reencode(folder / f"{t}.csv")
+    with pytest.raises(UnicodeDecodeError):
+        (folder / "projects.csv").read_text(encoding="utf-8")  # the bytes really are not UTF-8
+    with pytest.warns(DataEncodingWarning, match=r"\.csv: not UTF-8; read as GB18030") as caught:
+        ds = load_dataset(folder)
+    assert sorted(str(w.message).split(":")[0].rsplit("/", 1)[-1] for w in caught) == ["observations.csv", "projects.csv"]
+    pd.testing.assert_frame_equal(ds.observations, utf8.observations)
+    pd.testing.assert_frame_equal(ds.projects, utf8.projects)
+    assert ds.projects["name_zh"].iloc[0] == "测试项目"
+    assert ds.encodings == {"documents": "utf-8", "observations": "gb18030", "funds": "utf-8", "projects": "gb18030",
+                            "milestones": "utf-8"}
+    assert ds.summary().loc["observations", "read as"] == "CSV, GB18030 (not UTF-8)"
+
+
+def test_csv_in_neither_encoding_is_refused_with_how_to_save_it(tmp_path):
+    folder = write_dataset(tmp_path / "bad")
+    path = folder / "projects.csv"
+    lines = path.read_bytes().split(b"\n")
+    lines[1] = lines[1].replace("测试项目".encode(), b"\xff\xfe\xff\xfe")  # invalid in UTF-8 and in GB18030
+    path.write_bytes(b"\n".join(lines))
+    err = _problems(folder)
+    assert len(err.problems) == 1
+    text = str(err)
+    assert "projects.csv, row 2: expected a CSV file in UTF-8" in text and "CSV UTF-8 (Comma delimited)" in text
+    assert "neither UTF-8 nor GB18030" in text and "UnicodeDecodeError" not in text
+
+
+def _xlsx_with_title(folder, table="observations", title="Testland observations 2022 (synthetic)"):
+    """Rewrite ``<table>.csv`` as an XLSX whose row 1 is a title merged across the columns, header on row 2."""
+    import openpyxl
+
+    df = pd.read_csv(folder / f"{table}.csv", dtype=str, keep_default_na=False)
+    (folder / f"{table}.csv").unlink()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([title])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(df.columns))
+    ws.append(list(df.columns))
+    for row in df.itertuples(index=False):
+        ws.append(list(row))
+    wb.save(folder / f"{table}.xlsx")
+
+
+def test_xlsx_header_below_a_merged_title_row_gets_one_message(tmp_path):
+    folder = write_dataset(tmp_path / "title")
+    _xlsx_with_title(folder)
+    err = _problems(folder)
+    assert len(err.problems) == 1, str(err)
+    p = err.problems.iloc[0]
+    assert (p["file"], p["row"]) == ("observations.xlsx", 1)
+    assert "the header on row 2" in p["found"] and "Testland observations 2022" in p["found"]
+    assert "missing" not in str(err)
+
+
+def test_csv_exported_with_its_title_row_gets_one_message(tmp_path):
+    folder = write_dataset(tmp_path / "title_csv")
+    path = folder / "projects.csv"
+    path.write_text("测试项目表 (synthetic)" + "," * 19 + "\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    err = _problems(folder)
+    assert err.problems[["file", "row"]].values.tolist() == [["projects.csv", 1]]
+    assert "the header on row 2, below a title (测试项目表 (synthetic))" in str(err)
+
+
+def test_csv_without_any_header_gets_one_message(tmp_path):
+    folder = write_dataset(tmp_path / "nohead")
+    path = folder / "funds.csv"
+    path.write_text("".join(path.read_text(encoding="utf-8").splitlines(keepends=True)[1:]), encoding="utf-8")
+    err = _problems(folder)
+    assert len(err.problems) == 1
+    assert "funds.csv, row 1: expected the header row (fund_id, region, sponsor, ..." in str(err)
+    assert "none of the table's columns (t-f01, Testland" in str(err)
+
+
+def _empty_xlsx(path):
+    import openpyxl
+
+    openpyxl.Workbook().save(path)
+
+
+@pytest.mark.parametrize("name, make", [
+    ("funds.csv", lambda p: p.write_bytes(b"")),
+    ("funds.csv", lambda p: p.write_text("\n \n\n", encoding="utf-8")),
+    ("funds.xlsx", lambda p: p.write_bytes(b"")),
+    ("funds.xlsx", _empty_xlsx),
+])
+def test_empty_file_is_the_file_is_empty(tmp_path, name, make):
+    folder = write_dataset(tmp_path / "e")
+    (folder / "funds.csv").unlink()
+    make(folder / name)
+    err = _problems(folder)
+    assert len(err.problems) == 1
+    assert err.problems.iloc[0]["file"] == name and err.problems.iloc[0]["found"].startswith("the file is empty")
+
+
+def test_headers_only_xlsx_is_an_empty_table(tmp_path):
+    rows = copy.deepcopy(SYNTHETIC_ROWS)
+    rows["funds"] = []
+    ds = load_dataset(write_dataset(tmp_path / "h", rows, fmt="xlsx"))
+    assert ds.funds.empty and list(ds.funds.columns) == table_meta("funds").column_names
+
+
+def test_xlsx_percent_formatted_cell_reads_as_it_shows(tmp_path):
+    import openpyxl
+
+    folder = write_dataset(tmp_path / "pct", fmt="xlsx")
+    wb = openpyxl.load_workbook(folder / "observations.xlsx")
+    ws = wb.active
+    col = [c.value for c in ws[1]].index("yoy_pct") + 1
+    ws.cell(row=2, column=col, value=0.4245).number_format = "0.00%"  # Excel stores 42.45% as 0.4245
+    wb.save(folder / "observations.xlsx")
+    assert load_dataset(folder).observations["yoy_pct"].iloc[0] == 42.45
+
+
+def test_blank_rows_are_skipped_and_rows_keep_their_numbers(tmp_path):
+    folder = _broken(tmp_path, lambda r: r["observations"][1].update(line="0"))
+    path = folder / "observations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text(lines[0] + lines[1] + "\n" + "," * 18 + "\n" + lines[2], encoding="utf-8")  # rows 3-4 blank
+    err = _problems(folder)
+    assert err.problems[["row", "column"]].values.tolist() == [[5, "line"]]
+
+
+def test_repeated_column_name_is_named(tmp_path):
+    folder = write_dataset(tmp_path / "dup")
+    path = folder / "funds.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[0] = lines[0].replace("sponsor,", "region,", 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    err = _problems(folder)
+    assert "funds.csv, row 1, column 'region': expected each column name once, found 'columns B, C with this name'" in str(err)
+
+
+@pytest.mark.parametrize("table, column, value", [
+    ("documents", "kind", "statistics"), ("documents", "kind", "government_work_report"), ("documents", "kind", "news"),
+    ("funds", "fund_type", "venture"), ("funds", "fund_type", "guidance"),
+])
+def test_vocabularies_cover_users_sources(tmp_path, table, column, value):
+    ds = load_dataset(_broken(tmp_path, lambda r: r[table][0].update({column: value})))
+    assert ds.table(table)[column].iloc[0] == value
+
+
+@pytest.mark.parametrize("table, column", [("documents", "kind"), ("funds", "fund_type"), ("projects", "stage"),
+                                           ("observations", "unit"), ("observations", "status")])
+def test_every_allowed_value_is_documented_in_sidecar_and_codebook(table, column):
+    meta = table_meta(table).column(column)
+    codebook = (config.DEFAULT_DATA_DIR.parent / "CODEBOOK.md").read_text(encoding="utf-8")
+    for v in meta.allowed:
+        assert v in meta.description, f"{table}.{column}: {v!r} not described in the sidecar"
+        assert v in codebook, f"{table}.{column}: {v!r} not in data/CODEBOOK.md"

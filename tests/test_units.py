@@ -46,6 +46,17 @@ from analysis import Quantity, QuantityParseError, format_quantity, parse_chines
         ("同比增长7倍", 700, "percent", "exact", "growth"),
         ("同比增长42.45%", 42.45, "percent", "exact", "growth"),
         ("下降3.5%", -3.5, "percent", "exact", "growth"),
+        ("-2.5%", -2.5, "percent", "exact", "growth"),              # a signed rate, as spreadsheets write it
+        ("+7.1%", 7.1, "percent", "exact", "growth"),
+        ("−2.5%", -2.5, "percent", "exact", "growth"),              # U+2212 minus sign
+        ("－2.5％", -2.5, "percent", "exact", "growth"),            # full-width sign and percent
+        ("增长-2.5%", -2.5, "percent", "exact", "growth"),          # statistical tables: 增速-2.5%
+        ("增长13.7%", 13.7, "percent", "exact", "growth"),
+        ("约-1.2%", -1.2, "percent", "about", "growth"),
+        ("突破100亿元", 10_000_000_000, "yuan", "at_least", "level"),  # 突破: exceeded
+        ("达52.7亿元", 5_270_000_000, "yuan", "exact", "level"),       # 达: reached
+        ("25户", 25, "count", "exact", "level"),                      # firms in statistical bulletins
+        ("12台", 12, "count", "exact", "level"),
         ("是去年的3倍", 3, "times", "exact", "ratio"),
         ("为上年的1.5倍", 1.5, "times", "exact", "ratio"),
         ("翻一番", 2, "times", "exact", "ratio"),
@@ -88,6 +99,8 @@ def test_bounds_flags():
         ("", "empty"),
         ("1000", "no unit"),
         ("近约5亿元", "does not start with a number"),
+        ("下降-2.5%", "ambiguous"),          # a fall of a fall: refused, not guessed
+        ("-5亿元", "does not start with a number"),   # a sign is for rates only
     ],
 )
 def test_parse_errors_are_clear(text, message):
@@ -164,3 +177,11 @@ def test_range_keeps_both_ends():
     assert (q.value, q.upper, q.qualifier) == (3, 5, "at_least")
     with pytest.raises(QuantityParseError, match="low to high"):
         parse_quantity("5-3个")
+
+
+@given(st.decimals(min_value="0", max_value="999.99", places=2).map(str))
+def test_signed_rate_equals_worded_rate(x):
+    """-X% is the same fall as 下降X%, and +X% the same rise as 增长X% (synthetic numbers)."""
+    assert parse_quantity(f"-{x}%") == Quantity(-float(x), "percent", "exact", "growth", f"-{x}%")
+    assert parse_quantity(f"-{x}%").value == parse_quantity(f"下降{x}%").value
+    assert parse_quantity(f"+{x}%").value == parse_quantity(f"增长{x}%").value
