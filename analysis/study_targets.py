@@ -6,8 +6,13 @@ calls them, shows their output and writes prose. The measures themselves (attain
 :mod:`analysis.targets`; this module only selects and pairs the rows they need.
 
 * :func:`target_actual_pairs`: targets beside actuals of the same region, entity, indicator, unit and period.
+* :func:`target_coverage`: whether each target has an actual for its period, only an actual to date, or none.
 * :func:`pace_rows`: an annual plan or target beside a year-to-date actual of the same or a related indicator
-  (``new_loans`` plan vs ``loans_disbursed``), with time progress, the gap and a linear year-end projection.
+  (``new_loans`` plan vs ``loans_disbursed``), with time progress (in months or days, following the actual's
+  period), the gap and a linear year-end projection.
+* sentences of sections 1 and 2 (:class:`Sentence`): :func:`coverage_sentence`, :func:`no_actual_sentence`,
+  :func:`to_date_sentence`, :func:`pace_sentence`, :func:`projection_sentence`, with :func:`projection_text`
+  (amounts in the unit of their row) and :func:`pace_verdict` (ahead / behind / on pace, never a signed gap).
 * :func:`ambition_rows`: next year's target beside this year's actual (known years, or, within one document
   whose year cannot be read, status ``target`` beside status ``actual``).
 * :func:`project_table`, :func:`table_coverage`: the responsibility table (分解表) of projects.
@@ -24,6 +29,7 @@ name ends in ``_pct``; percentage points where it ends in ``_pp``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 import numpy as np
@@ -32,14 +38,28 @@ import pandas as pd
 from .io import Dataset
 from .params import region_list
 from .periods import parse_period, period_bounds
-from .targets import STAGE_ORDER, ambition, attainment, pace_gap, project_flags, project_year_end, time_progress
-from .units import Quantity, format_quantity
+from .report import fmt_pct
+from .targets import (STAGE_ORDER, ambition, attainment, pace_basis, pace_gap, project_flags, project_year_end,
+                      time_elapsed, time_progress)
+from .units import COUNT_UNITS, Quantity, format_quantity
 
 __all__ = [
     "RELATED_INDICATORS",
     "PAIR_CAVEATS",
+    "ADDITIVE_UNITS",
+    "Sentence",
     "figure_text",
+    "projection_text",
+    "time_basis_text",
+    "pace_verdict",
+    "pace_sentence",
+    "projection_sentence",
     "target_actual_pairs",
+    "COVERAGE_KINDS",
+    "target_coverage",
+    "coverage_sentence",
+    "no_actual_sentence",
+    "to_date_sentence",
     "pace_rows",
     "ambition_rows",
     "project_table",
@@ -170,12 +190,203 @@ def figure_text(value: Any, unit: Any, qualifier: Any = "exact") -> str:
     return _QUALIFIER_WORDS[q] + text
 
 
+#: Units of amounts that accumulate over a period, so that an actual to date can be paced and projected
+#: (money, area, length, mass, counts); rates, multiples and ranks cannot.
+ADDITIVE_UNITS: tuple[str, ...] = ("yuan", "usd", "m2", "mu", "km", "tonne", *sorted(COUNT_UNITS))
+
+
+def projection_text(value: Any, unit: Any) -> str:
+    """A projected amount in the unit of its row: ``20.97亿元``, ``3090万美元``, ``about 13个``, ``1.6万平方米``.
+
+    Parameters
+    ----------
+    value : float
+        The projection in the row's base unit (yuan, USD, count, m2, mu, ...).
+    unit : str
+        The row's unit (vocabulary of the dataset).
+
+    Returns
+    -------
+    str
+        Money and quantities as :func:`figure_text` writes them (亿元/万元, 亿美元/万美元, 万平方米, 亩, ...);
+        counts (``count``, ``person``, ``person_time``) as whole numbers with their unit word, preceded by
+        "about" when the projection was rounded to get there; ``'n/a'`` for a missing value.
+
+    Raises
+    ------
+    ValueError
+        If the unit is not in the vocabulary.
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return "n/a"
+    if unit in COUNT_UNITS:
+        whole = float(np.floor(float(value) + 0.5))
+        text = format_quantity(Quantity(whole, str(unit), "exact"), scale="")
+        return text if whole == float(value) else "about " + text
+    return figure_text(value, unit)
+
+
+def time_basis_text(basis: str, elapsed: float, total: float) -> str:
+    """The basis of a time progress for a table: ``'months 9/12'``, ``'days 181/365'``.
+
+    Parameters
+    ----------
+    basis : {'days', 'months'}
+        What was counted (:func:`analysis.targets.time_progress`).
+    elapsed, total : float
+        Days or months elapsed, and in the period; NaN gives ``''``.
+
+    Returns
+    -------
+    str
+    """
+    if basis not in ("days", "months"):
+        raise ValueError(f"basis must be 'days' or 'months'; got {basis!r}")
+    if elapsed is None or total is None or pd.isna(elapsed) or pd.isna(total):
+        return ""
+    return f"{basis} {int(round(float(elapsed)))}/{int(round(float(total)))}"
+
+
+def pace_verdict(gap_pp: float, digits: int = 1) -> str:
+    """Attainment against time progress in words, without a signed number: never "behind by -4.8 pp".
+
+    Parameters
+    ----------
+    gap_pp : float
+        Attainment minus time progress, in percentage points (``PaceGap.gap_pp``).
+    digits : int, default 1
+        Decimals shown; a gap that rounds to zero at this precision is "on pace".
+
+    Returns
+    -------
+    str
+        ``'ahead of time progress by 4.8 pp (超序时进度4.8个百分点)'``, ``'behind time progress by 4.8 pp
+        (落后序时进度4.8个百分点)'``, ``'on pace with time progress (与序时进度持平)'``, or ``'n/a'``.
+    """
+    if gap_pp is None or gap_pp is pd.NA or (isinstance(gap_pp, float) and np.isnan(gap_pp)):
+        return "n/a"
+    size = f"{abs(float(gap_pp)):,.{digits}f}"
+    if float(size.replace(",", "")) == 0:
+        return "on pace with time progress (与序时进度持平)"
+    if gap_pp > 0:
+        return f"ahead of time progress by {size} pp (超序时进度{size}个百分点)"
+    return f"behind time progress by {size} pp (落后序时进度{size}个百分点)"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a report: the author's Markdown template and the values from data that fill it.
+
+    Show it with ``analysis.report.md(s.template, **s.values)`` (values escaped); ``s.text`` is the filled
+    template, unescaped, for tests and logs.
+    """
+
+    template: str
+    values: dict
+
+    @property
+    def text(self) -> str:
+        """The template filled with the values (Markdown, values not escaped)."""
+        return self.template.format(**self.values)
+
+
+def _row(r: Any) -> Mapping:
+    """A row as a mapping: a pandas Series, a dict, or a namedtuple of ``itertuples``."""
+    return r._asdict() if hasattr(r, "_asdict") else r
+
+
+def _actual_when(actual_period: str, data_date: Any, plan_period: str) -> str:
+    """When an actual to date refers to: ``'in 2023-01/2023-09 (to 2023-09-30)'`` or, for a date, the reading."""
+    a = parse_period(str(actual_period))
+    if a.kind == "date":
+        start = parse_period(str(plan_period)).start.date()
+        return f"as of {a.label} (stated for a day: read as cumulative from {start}, the start of {plan_period})"
+    return f"in {a.label} (to {pd.Timestamp(data_date).date()})"
+
+
+def pace_sentence(row: Any) -> Sentence:
+    """The sentence of section 2 for one row of :func:`pace_rows`: attainment, time progress and its basis, verdict.
+
+    Parameters
+    ----------
+    row : Series, dict or namedtuple
+        A row of :func:`pace_rows`.
+
+    Returns
+    -------
+    Sentence
+        E.g. "**Taizhou**: 放款 51.7亿元 in 2022Q1 (to 2022-03-31) against a 2022 plan of 100亿元 (新增贷款):
+        attainment **51.7 %**; time progress **25.0 %** (months 3/12), so the actual is **ahead of time progress
+        by 26.7 pp (超序时进度26.7个百分点)**."
+
+    Notes
+    -----
+    Figures in the unit of the row (:func:`figure_text`); time progress in whole months for an actual of whole
+    months, in days for an actual as of a date (:func:`analysis.targets.pace_basis`).
+    """
+    r = _row(row)
+    bound = r["attainment_bound"]
+    return Sentence(
+        "**{region}**: {a_zh} {a} {when} against a {p_per} {status} of {plan} ({p_zh}): attainment **{att}**{bound}; "
+        "time progress **{tp}** ({basis}), so the actual is **{verdict}**.",
+        dict(region=r["region"], a_zh=r["actual_indicator_zh"],
+             a=figure_text(r["actual_value"], r["unit"], r["actual_qualifier"]),
+             when=_actual_when(r["actual_period"], r["data_date"], r["plan_period"]), p_per=r["plan_period"],
+             status=r["plan_status"], plan=figure_text(r["plan_value"], r["unit"], r["plan_qualifier"]),
+             p_zh=r["plan_indicator_zh"], att=fmt_pct(r["attainment_pct"]),
+             bound="" if not isinstance(bound, str) or bound == "exact" else f" ({bound.replace('_', ' ')})",
+             tp=fmt_pct(r["time_progress_pct"]), basis=r["time_basis_text"], verdict=pace_verdict(r["gap_pp"])))
+
+
+def projection_sentence(row: Any) -> Sentence:
+    """The year-end projection sentence of section 2 for one row of :func:`pace_rows`, in the row's unit.
+
+    Parameters
+    ----------
+    row : Series, dict or namedtuple
+        The row of :func:`pace_rows` whose projection (``linear_year_end``, in the row's unit) is written, as
+        for :func:`pace_sentence`.
+
+    Returns
+    -------
+    Sentence
+        E.g. "A linear projection of the 2023-01/2023-09 figure to the end of 2023 gives **8000万美元** (80.0 % of
+        the target): the actual divided by time progress (75.0 %, months 9/12). ..."
+
+    Notes
+    -----
+    ``linear_year_end = actual / time progress``, in the unit of the row (:func:`projection_text`: 万美元 for USD,
+    whole numbers for counts). Without a seasonal profile (the notebook has none) the sentence says so.
+    """
+    r = _row(row)
+    a = parse_period(str(r["actual_period"]))
+    fig = f"figure as of {a.label}" if a.kind == "date" else f"{a.label} figure"
+    seasonal = r.get("seasonal_year_end")
+    if seasonal is not None and not pd.isna(seasonal):
+        tail = ("A seasonal projection (last year's share completed by the same date) gives {sea} ({sea_att} of the "
+                "{status}).")
+    else:
+        tail = ("No seasonal profile (last year's share completed by month) is in the data, so there is no seasonal "
+                "projection. A linear projection assumes an even pace: fixed-asset investment is back-loaded to the "
+                "fourth quarter, so the linear projection overstates early shortfalls, while bank lending tends to "
+                "be concentrated early in the year, so a linear projection of early loans overstates the year. It "
+                "is a yardstick, not a forecast.")
+    return Sentence(
+        "A linear projection of the {fig} to the end of {per} gives **{lin}** ({lin_att} of the {status}): the "
+        "actual divided by time progress ({tp}, {basis}). " + tail,
+        dict(fig=fig, per=r["plan_period"], lin=projection_text(r["linear_year_end"], r["unit"]),
+             lin_att=fmt_pct(r["linear_year_end_attainment_pct"]), status=r["plan_status"],
+             tp=fmt_pct(r["time_progress_pct"]), basis=r["time_basis_text"],
+             sea=projection_text(seasonal, r["unit"]) if seasonal is not None else "n/a",
+             sea_att=fmt_pct(r.get("seasonal_year_end_attainment_pct"))))
+
+
 # ----------------------------------------------------------------------------------------------------------
 # section 1: targets beside actuals
 # ----------------------------------------------------------------------------------------------------------
 _PAIR_COLS = ["match", "region", "entity", "indicator", "indicator_zh", "unit", "period", "target_value",
-              "target_qualifier", "target_raw", "target_obs_id", "actual_value", "actual_qualifier", "actual_raw",
-              "actual_obs_id", "attainment_pct", "attainment_bound", "met", "label"]
+              "target_qualifier", "target_raw", "target_obs_id", "actual_period", "actual_value", "actual_qualifier",
+              "actual_raw", "actual_obs_id", "attainment_pct", "attainment_bound", "met", "label"]
 
 
 def target_actual_pairs(ds: Dataset, regions: Any = None, period: Any = None) -> pd.DataFrame:
@@ -188,14 +399,16 @@ def target_actual_pairs(ds: Dataset, regions: Any = None, period: Any = None) ->
     regions : list of str, str or None
         Regions to keep (a list, or a comma-separated string); None for all.
     period : str or None
-        Keep only rows of this period label (``'2022'``, ``'2022Q1'``, ...); None for every period. Targets of
-        unknown period are kept only when ``period`` is None.
+        Keep only targets of this period label (``'2022'``, ``'2022Q1'``, ...) and actuals of the same period
+        (same first and last day); None for every period. Targets of unknown period are kept only when
+        ``period`` is None.
 
     Returns
     -------
     DataFrame
         One row per target (status ``target``) with a level, plus one row per actual of a targeted indicator
-        that has no target of its own period. Columns:
+        that has no target of its own period. Two periods are the same when they have the same first and last
+        day, however they are written (``2023`` and ``2023-01/2023-12``). Columns:
 
         ``match``
             ``both`` (target and actual of the same period), ``target only``, ``actual only`` (an actual of an
@@ -205,8 +418,10 @@ def target_actual_pairs(ds: Dataset, regions: Any = None, period: Any = None) ->
         ``unit``, ``period``
             The keys.
         ``target_value``, ``target_qualifier``, ``target_raw``, ``target_obs_id``,
-        ``actual_value``, ``actual_qualifier``, ``actual_raw``, ``actual_obs_id``
-            The two figures (value in the row's unit: yuan, USD, count, ...), as the dataset records them.
+        ``actual_period``, ``actual_value``, ``actual_qualifier``, ``actual_raw``, ``actual_obs_id``
+            The two figures (value in the row's unit: yuan, USD, count, ...), as the dataset records them;
+            ``actual_period`` as the actual's row writes it (``period`` is the target's, or for ``actual only``
+            the actual's).
         ``attainment_pct``
             完成率 in percent, from :func:`analysis.targets.attainment`; NaN unless ``match == 'both'``.
         ``attainment_bound``
@@ -234,24 +449,29 @@ def target_actual_pairs(ds: Dataset, regions: Any = None, period: Any = None) ->
     period = _check_period(period)
     obs = _in_regions(ds.observations, regions)
     obs = obs[obs["value"].notna() & (obs["quality"] != "damaged")]
-    if period is not None:
-        obs = obs[obs["period"] == period]
     tg = obs[obs["status"] == "target"]
-    ac = obs[obs["status"] == "actual"]
+    ac = obs[(obs["status"] == "actual") & (obs["period"] != "unknown")]
+    if period is not None:
+        tg = tg[tg["period"] == period]
+        pb, want = period_bounds(ac["period"]), parse_period(period)
+        ac = ac[((pb["start"] == want.start) & (pb["end"] == want.end)).to_numpy()] if want.known else ac.iloc[0:0]
     known_t = tg[tg["period"] != "unknown"]
     unknown_t = tg[tg["period"] == "unknown"]
-    ac = ac[ac["period"] != "unknown"]
 
+    # same period: the same first and last day, however written (2023 and 2023-01/2023-12 are one period)
     t = _side(known_t, "target").rename(columns={"target_period": "period"})
-    a = _side(ac, "actual").rename(columns={"actual_period": "period"})
-    keys = [*_KEYS, "measure", "period"]
+    a = _side(ac, "actual")
+    for side, col in ((t, "period"), (a, "actual_period")):
+        b = period_bounds(side[col])
+        side["_start"], side["_end"] = b["start"].to_numpy(), b["end"].to_numpy()
+    keys = [*_KEYS, "measure", "_start", "_end"]
     merged = t.merge(a, on=keys, how="left")
     merged["match"] = np.where(merged["actual_obs_id"].notna(), "both", "target only")
     # actuals of a targeted indicator (same region, entity, indicator, unit) without a target of their period
     targeted = t[[*_KEYS, "measure"]].drop_duplicates()
     only = a.merge(targeted, on=[*_KEYS, "measure"], how="inner")
     only = only[~only["actual_obs_id"].isin(merged["actual_obs_id"].dropna())]
-    only = only.assign(match="actual only")
+    only = only.assign(match="actual only", period=only["actual_period"])
     unk = _side(unknown_t, "target").rename(columns={"target_period": "period"})
     unk = unk.assign(match="period unknown")
     frames = [f for f in (merged, only, unk) if not f.empty]
@@ -277,13 +497,178 @@ def target_actual_pairs(ds: Dataset, regions: Any = None, period: Any = None) ->
     return out[_PAIR_COLS].reset_index(drop=True)
 
 
+#: Values of ``coverage`` in :func:`target_coverage`, in the order reports list them.
+COVERAGE_KINDS: tuple[str, ...] = ("same period", "to date only", "none")
+
+_COV_COLS = ["region", "entity", "indicator", "indicator_zh", "unit", "period", "target_value", "target_qualifier",
+             "target_raw", "target_obs_id", "coverage", "actual_indicator_zh", "actual_period", "actual_value",
+             "actual_qualifier", "actual_obs_id", "data_date", "attainment_to_date_pct"]
+
+
+def target_coverage(pairs: pd.DataFrame, pace: pd.DataFrame) -> pd.DataFrame:
+    """What the data hold on each target of a readable period: an actual for its period, one to date, or none.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        Output of :func:`target_actual_pairs`.
+    pace : DataFrame
+        Output of :func:`pace_rows` for the same regions and period, best with ``as_of=None`` (every actual to
+        date, whatever its date).
+
+    Returns
+    -------
+    DataFrame
+        One row per target (``match`` ``both`` or ``target only`` in ``pairs``), in the order of ``pairs``:
+        the target's keys and figure (``region``, ``entity``, ``indicator``, ``indicator_zh``, ``unit``,
+        ``period``, ``target_value``, ``target_qualifier``, ``target_raw``, ``target_obs_id``); ``coverage``,
+        one of :data:`COVERAGE_KINDS`: ``same period`` (an actual for the target's own period: attainment),
+        ``to date only`` (no such actual, but an actual from the start of the period to a date within it, of
+        the same or a related indicator: paced by :func:`pace_rows`), ``none``; and for ``to date only`` the
+        latest actual to date (``actual_indicator_zh``, ``actual_period``, ``actual_value``,
+        ``actual_qualifier``, ``actual_obs_id``, ``data_date``, ``attainment_to_date_pct`` in percent).
+
+    Raises
+    ------
+    ValueError
+        If ``pairs`` or ``pace`` lacks the columns of the functions that make them.
+
+    Notes
+    -----
+    A target with both an actual for its period and an actual to date counts as ``same period``.
+    """
+    need_pairs = ["match", "region", "indicator", "period", "target_obs_id", "target_value"]
+    need_pace = ["plan_obs_id", "actual_obs_id", "actual_period", "data_date", "attainment_pct"]
+    if not isinstance(pairs, pd.DataFrame) or any(c not in pairs.columns for c in need_pairs):
+        raise ValueError(f"pairs must be the output of target_actual_pairs (columns {need_pairs})")
+    if not isinstance(pace, pd.DataFrame) or any(c not in pace.columns for c in need_pace):
+        raise ValueError(f"pace must be the output of pace_rows (columns {need_pace})")
+    tg = pairs[pairs["match"].isin(["both", "target only"])]
+    both_ids = set(tg.loc[tg["match"] == "both", "target_obs_id"])
+    tg = tg.drop_duplicates("target_obs_id")
+    if tg.empty:
+        return _empty(_COV_COLS)
+    latest = (pace.sort_values("data_date", kind="stable").drop_duplicates("plan_obs_id", keep="last")
+              .set_index("plan_obs_id"))
+    out = tg[["region", "entity", "indicator", "indicator_zh", "unit", "period", "target_value", "target_qualifier",
+              "target_raw", "target_obs_id"]].reset_index(drop=True)
+    to_date = out["target_obs_id"].isin(latest.index) & ~out["target_obs_id"].isin(both_ids)
+    out["coverage"] = np.where(out["target_obs_id"].isin(both_ids), "same period",
+                               np.where(to_date, "to date only", "none"))
+    src = {"actual_indicator_zh": "actual_indicator_zh", "actual_period": "actual_period",
+           "actual_value": "actual_value", "actual_qualifier": "actual_qualifier", "actual_obs_id": "actual_obs_id",
+           "data_date": "data_date", "attainment_to_date_pct": "attainment_pct"}
+    for col, pc in src.items():
+        vals = out["target_obs_id"].map(latest[pc]) if pc in latest.columns else np.nan
+        out[col] = pd.Series(vals, index=out.index).where(to_date)
+    out["data_date"] = pd.to_datetime(out["data_date"])
+    return out[_COV_COLS]
+
+
+def coverage_sentence(coverage: pd.DataFrame, n_unknown: int = 0, n_actual_only: int = 0) -> Sentence:
+    """The count sentence of section 1: how many targets have an actual for their period, only to date, or none.
+
+    Parameters
+    ----------
+    coverage : DataFrame
+        Output of :func:`target_coverage`.
+    n_unknown : int, default 0
+        Targets whose period cannot be read (``match == 'period unknown'`` in :func:`target_actual_pairs`).
+    n_actual_only : int, default 0
+        Actuals of a targeted indicator for a period without a target of its own (``match == 'actual only'``).
+
+    Returns
+    -------
+    Sentence
+        E.g. "Targets with a level and a readable period: **4**: **1** with an actual for the same period,
+        **2** with only an actual to date for part of the period (section 2 paces them), **1** with no actual
+        in the data. ..."
+    """
+    if not isinstance(coverage, pd.DataFrame) or "coverage" not in coverage.columns:
+        raise ValueError("coverage must be the output of target_coverage (a DataFrame with column 'coverage')")
+    c = coverage["coverage"].value_counts()
+    return Sentence(
+        "Targets with a level and a readable period: **{n}**: **{same}** with an actual for the same period, "
+        "**{to_date}** with only an actual to date for part of the period (section 2 sets these against time "
+        "progress), **{none}** with no actual in the data. Targets whose period cannot be read: **{unk}**. Actuals "
+        "of a targeted indicator for a period without a target of its own: **{ao}**.",
+        dict(n=len(coverage), same=int(c.get("same period", 0)), to_date=int(c.get("to date only", 0)),
+             none=int(c.get("none", 0)), unk=int(n_unknown), ao=int(n_actual_only)))
+
+
+def no_actual_sentence(region: str, period: str, targets: pd.DataFrame) -> Sentence:
+    """Section 1's sentence for targets of one region and period that have no actual at all in the data.
+
+    Parameters
+    ----------
+    region, period : str
+        The region and the targets' period.
+    targets : DataFrame
+        Rows of :func:`target_coverage` with ``coverage == 'none'`` for this region and period.
+
+    Returns
+    -------
+    Sentence
+        E.g. "**Linhai, 2022**: targets of 实际使用外资 (fdi_utilised) at least 6700万美元; ... The data hold no
+        actual level of these indicators in the target's unit for 2022, whole or to date (...), so whether they
+        were met cannot be said from this record."
+    """
+    if not isinstance(targets, pd.DataFrame) or targets.empty or (targets["coverage"] != "none").any():
+        raise ValueError("targets must be rows of target_coverage with coverage 'none' (at least one)")
+    one = len(targets) == 1
+    items = "; ".join(f"{r.indicator_zh} ({r.indicator}) {figure_text(r.target_value, r.unit, r.target_qualifier)}"
+                      for r in targets.itertuples())
+    return Sentence(
+        "**{region}, {per}**: {what} {items}. The data hold no actual level of {them} in the target's unit for "
+        "{per}, whole or to date (a growth rate alone or a damaged figure is no level), so whether {it} met cannot "
+        "be said from this record.",
+        dict(region=region, per=period, items=items, what="a target of" if one else "targets of",
+             them="this indicator" if one else "these indicators", it="it was" if one else "they were"))
+
+
+def to_date_sentence(row: Any, as_of: Any = None) -> Sentence:
+    """Section 1's sentence for a target that has only an actual to date (a row of :func:`target_coverage`).
+
+    Parameters
+    ----------
+    row : Series, dict or namedtuple
+        A row of :func:`target_coverage` with ``coverage == 'to date only'``.
+    as_of : date-like or None
+        The study's as-of date: an actual dated after it is left out of section 2, and the sentence says so.
+
+    Returns
+    -------
+    Sentence
+        E.g. "**Synthland, 2023**: the target of 签约项目 (signed_projects) 20个 has no actual for the whole of 2023,
+        only one to date: 签约项目 12个 in 2023-01/2023-09 (to 2023-09-30), attainment so far 60.0 %. Section 2
+        sets it against time progress."
+    """
+    r = _row(row)
+    if r["coverage"] != "to date only":
+        raise ValueError(f"row must have coverage 'to date only'; got {r['coverage']!r}")
+    ts = _check_as_of(as_of)
+    later = ts is not None and pd.Timestamp(r["data_date"]) > ts
+    where = (f"It is dated after the as-of date {ts.date()}, so section 2 leaves it out; set as_of to "
+             f"{pd.Timestamp(r['data_date']).date()} or later to pace it." if later
+             else "Section 2 sets it against time progress.")
+    return Sentence(
+        "**{region}, {per}**: the target of {t_zh} ({ind}) {t} has no actual for the whole of {per}, only one to "
+        "date: {a_zh} {a} {when}, attainment so far {att}. {where}",
+        dict(region=r["region"], per=r["period"], t_zh=r["indicator_zh"], ind=r["indicator"],
+             t=figure_text(r["target_value"], r["unit"], r["target_qualifier"]), a_zh=r["actual_indicator_zh"],
+             a=figure_text(r["actual_value"], r["unit"], r["actual_qualifier"]),
+             when=_actual_when(r["actual_period"], r["data_date"], r["period"]),
+             att=fmt_pct(r["attainment_to_date_pct"], 1), where=where))
+
+
 # ----------------------------------------------------------------------------------------------------------
 # section 2: pace against the year
 # ----------------------------------------------------------------------------------------------------------
 _PACE_COLS = ["region", "entity", "plan_indicator", "plan_indicator_zh", "plan_status", "plan_period",
               "plan_value", "plan_qualifier", "plan_raw", "plan_obs_id", "actual_indicator", "actual_indicator_zh",
               "actual_period", "actual_value", "actual_qualifier", "actual_raw", "actual_obs_id", "unit",
-              "related", "data_date", "attainment_pct", "attainment_bound", "time_progress_pct", "gap_pp",
+              "related", "data_date", "time_basis", "time_elapsed", "time_total", "time_basis_text",
+              "attainment_pct", "attainment_bound", "time_progress_pct", "gap_pp",
               "ahead", "linear_year_end", "linear_year_end_attainment_pct", "seasonal_year_end",
               "seasonal_year_end_attainment_pct", "as_of", "time_progress_as_of_pct", "latest", "caveat",
               "context_value", "context_unit", "context_qualifier", "context_raw", "context_indicator_zh",
@@ -319,9 +704,12 @@ def pace_rows(ds: Dataset, as_of: Any = None, regions: Any = None, period: Any =
         ``entity``, ``unit``); the plan (``plan_indicator``, ``plan_indicator_zh``, ``plan_status``,
         ``plan_period``, ``plan_value``, ``plan_qualifier``, ``plan_raw``, ``plan_obs_id``); the actual
         (``actual_indicator``, ..., ``actual_obs_id``); ``related`` (True when the indicators differ);
-        ``data_date`` (last day of the actual's period); ``attainment_pct`` (percent), ``attainment_bound``,
-        ``time_progress_pct`` (percent of the plan's period elapsed at ``data_date``), ``gap_pp`` (percentage
-        points, positive = ahead of time progress), ``ahead``; ``linear_year_end`` (projection to the end of
+        ``data_date`` (last day of the actual's period); ``time_basis`` (``months`` or ``days``, from
+        :func:`analysis.targets.pace_basis`), ``time_elapsed`` and ``time_total`` (months or days elapsed at
+        ``data_date`` and in the plan's period), ``time_basis_text`` (``'months 9/12'``); ``attainment_pct``
+        (percent), ``attainment_bound``, ``time_progress_pct`` (percent of the plan's period elapsed at
+        ``data_date``, in the row's basis), ``gap_pp`` (percentage points, positive = ahead of time progress),
+        ``ahead``; ``linear_year_end`` (projection to the end of
         the plan's period, unit of the actual) and ``linear_year_end_attainment_pct``; ``seasonal_year_end``
         and ``seasonal_year_end_attainment_pct`` (NaN without ``profile``); ``as_of`` and
         ``time_progress_as_of_pct``; ``latest`` (the last actual known for this plan); ``caveat`` and the
@@ -335,13 +723,17 @@ def pace_rows(ds: Dataset, as_of: Any = None, regions: Any = None, period: Any =
 
     Notes
     -----
-    A pair needs: the same region, entity and unit; status ``plan`` or ``target`` on one side and ``actual``
-    on the other, both with a level and not damaged; the plan's period known and the actual's period a
-    year-to-date part of it (same first day, an earlier last day), so that the actual is cumulative from the
-    start of the plan's period. ``attainment_pct = actual / plan * 100``; ``time_progress_pct`` =
-    :func:`analysis.targets.time_progress` (data date, plan period) × 100 (both ends included: 2022-03-31 in
-    2022 is 90/365 = 24.66 %); ``gap_pp = attainment_pct - time_progress_pct``. Linear projection:
-    ``actual / time_progress``. Investment is back-loaded (a large share is completed in the fourth quarter),
+    A pair needs: the same region, entity and unit, a unit of :data:`ADDITIVE_UNITS` (an amount that
+    accumulates: not a rate, multiple or rank); status ``plan`` or ``target`` on one side and ``actual`` on the
+    other, both with a level and not damaged; the plan's period known and the actual's period a year-to-date
+    part of it (same first day, an earlier last day), so that the actual is cumulative from the start of the
+    plan's period; or an actual stated for a day within the plan's period (period ``2023-06-20``, measure
+    ``flow`` or ``cumulative``: 截至6月20日), read as cumulative from the start of the plan's period.
+    ``attainment_pct = actual / plan * 100``; ``time_progress_pct`` = :func:`analysis.targets.time_progress`
+    (data date, plan period, basis) × 100, where the basis follows the actual: whole months for an actual of
+    whole months (1-9月 of 2023: 9 / 12 = 75 %; 2022Q1: 3 / 12 = 25 %), as Chinese statistical reports write
+    序时进度, and days for an actual stated for a day (2023-06-20: 171 / 365 = 46.85 %, both ends counted);
+    ``gap_pp = attainment_pct - time_progress_pct``. Linear projection: ``actual / time_progress`` (same basis). Investment is back-loaded (a large share is completed in the fourth quarter),
     so a linear projection from early months understates the year-end outcome and overstates an early
     shortfall; only a seasonal profile corrects that.
     """
@@ -352,6 +744,7 @@ def pace_rows(ds: Dataset, as_of: Any = None, regions: Any = None, period: Any =
     rel = RELATED_INDICATORS if related is None else {k: tuple(v) for k, v in related.items()}
     obs = _in_regions(ds.observations, regions)
     obs = obs[obs["value"].notna() & (obs["quality"] != "damaged")]
+    obs = obs[obs["unit"].isin(ADDITIVE_UNITS)]
     plans = obs[obs["status"].isin(["plan", "target"]) & (obs["period"] != "unknown")]
     if period is not None:
         plans = plans[plans["period"] == period]
@@ -370,8 +763,13 @@ def pace_rows(ds: Dataset, as_of: Any = None, regions: Any = None, period: Any =
     pp = period_bounds(m["plan_period"])
     ap = period_bounds(m["actual_period"])
     ytd = (ap["start"] == pp["start"]) & (ap["end"] < pp["end"]) & ap["start"].notna()
-    m = m[ytd.to_numpy()].copy()
-    m["data_date"] = ap.loc[ytd, "end"].to_numpy()
+    # an actual stated as of a day (截至X日) inside the plan's period: read as cumulative from its start
+    dated = ((ap["kind"] == "date") & (ap["end"] >= pp["start"]) & (ap["end"] < pp["end"])
+             & m["actual_measure"].isin(["flow", "cumulative"]).to_numpy())
+    keep = (ytd | dated).to_numpy()
+    m = m[keep].copy()
+    m["data_date"] = ap.loc[keep, "end"].to_numpy()
+    m["time_basis"] = [pace_basis(a, pl) for a, pl in zip(m["actual_period"], m["plan_period"])]
     if ts is not None:
         m = m[m["data_date"] <= ts]
     if m.empty:
@@ -384,12 +782,15 @@ def pace_rows(ds: Dataset, as_of: Any = None, regions: Any = None, period: Any =
     ok = pv > 0
     gaps = []
     projections = []
-    for plan_period, idx in m[ok].groupby("plan_period").groups.items():
-        g = pace_gap(av[idx], pv[idx], as_of=m.loc[idx, "data_date"], period=plan_period)
+    for (plan_period, basis), idx in m[ok].groupby(["plan_period", "time_basis"]).groups.items():
+        g = pace_gap(av[idx], pv[idx], as_of=m.loc[idx, "data_date"], period=plan_period, basis=basis)
+        elapsed, total = time_elapsed(m.loc[idx, "data_date"], plan_period, basis)
         gaps.append(pd.DataFrame({"attainment_pct": g.attainment_pct, "time_progress_pct": g.time_progress_pct,
-                                  "gap_pp": g.gap_pp}, index=idx))
+                                  "gap_pp": g.gap_pp, "time_elapsed": elapsed, "time_total": float(total)},
+                                 index=idx))
         use_profile = profile if (profile is not None and parse_period(plan_period).kind == "year") else None
-        y = project_year_end(av[idx], m.loc[idx, "data_date"], plan_period, profile=use_profile, target=pv[idx])
+        y = project_year_end(av[idx], m.loc[idx, "data_date"], plan_period, profile=use_profile, target=pv[idx],
+                             basis=basis)
         projections.append(pd.DataFrame({
             "linear_year_end": y.linear, "linear_year_end_attainment_pct": y.linear_attainment_pct,
             "seasonal_year_end": y.seasonal if y.seasonal is not None else np.nan,
@@ -397,6 +798,8 @@ def pace_rows(ds: Dataset, as_of: Any = None, regions: Any = None, period: Any =
                                                  else np.nan)}, index=idx))
     if gaps:
         m = m.join(pd.concat(gaps)).join(pd.concat(projections))
+        m["time_basis_text"] = [time_basis_text(b, e, t) for b, e, t in
+                                zip(m["time_basis"], m["time_elapsed"], m["time_total"])]
     m["ahead"] = pd.array(np.where(m["gap_pp"].notna(), m["gap_pp"] >= 0, pd.NA), dtype="boolean")
     m["attainment_bound"] = _bound_of(m["actual_qualifier"])
     m["as_of"] = ts if ts is not None else pd.NaT

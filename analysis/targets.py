@@ -4,7 +4,9 @@ The measures Chinese investment-promotion reports use to judge progress against 
 ``shared/domain.md``, sections *Growth and targets* and *Projects and their stages*):
 
 * :func:`attainment`: 完成率, actual to date / target, **in percent** (51.7 means 51.7 %).
-* :func:`time_progress`: 序时进度, the share of the period elapsed at a date, **as a fraction** in [0, 1].
+* :func:`time_progress`: 序时进度, the share of the period elapsed at a date, **as a fraction** in [0, 1],
+  counted in days or in whole months (:data:`TIME_BASES`; :func:`pace_basis` says which suits an actual).
+* :func:`time_elapsed`: the days or whole months elapsed and the length of the period, in the same unit.
 * :func:`pace_gap`: attainment minus time progress, **in percentage points** ("超序时进度 X 个百分点").
 * :func:`project_year_end`: linear and seasonal year-end projections of an actual to date.
 * :func:`ambition`: target / last actual - 1, **in percent**, flagging targets below the last actual.
@@ -36,6 +38,9 @@ __all__ = [
     "MILESTONE_STATUSES",
     "PROJECT_FLAGS",
     "attainment",
+    "TIME_BASES",
+    "pace_basis",
+    "time_elapsed",
     "time_progress",
     "PaceGap",
     "pace_gap",
@@ -73,6 +78,14 @@ PROJECT_FLAGS: tuple[str, ...] = ("red_flag", "snail", "neutral")
 _FLAG_ZH = {"red_flag": "红旗", "snail": "蜗牛", "neutral": ""}
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+#: Units in which time progress (序时进度) is counted: ``days`` (days elapsed / days in the period, both ends
+#: counted) or ``months`` (whole months elapsed / months in the period, as Chinese monthly statistics pace a
+#: cumulative 1-m月 figure: 1-9月 is 9 of 12 months, 75 %).
+TIME_BASES: tuple[str, ...] = ("days", "months")
+
+#: Period kinds made of whole calendar months (see :mod:`analysis.periods`): paced in months.
+_WHOLE_MONTH_KINDS = frozenset({"year", "quarter", "month", "month_span", "year_span"})
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -242,7 +255,102 @@ def attainment(actual: Any, target: Any) -> Any:
     return out
 
 
-def time_progress(as_of: Any, period: str | Period) -> Any:
+def _check_basis(basis: Any) -> str:
+    if not isinstance(basis, str) or basis not in TIME_BASES:
+        raise ValueError(f"basis must be one of {list(TIME_BASES)}; got {basis!r}")
+    return basis
+
+
+def _months_in(p: Period) -> int:
+    """Number of calendar months of a whole-month period (ValueError for a period that is not)."""
+    if p.kind not in _WHOLE_MONTH_KINDS:
+        raise ValueError(f"period {p.label!r} is not made of whole months (it is a {p.kind}); time progress in "
+                         "months needs a year, quarter, month or span of months: use basis='days'")
+    return (p.end.year - p.start.year) * 12 + p.end.month - p.start.month + 1
+
+
+def pace_basis(actual_period: str | Period, period: str | Period) -> str:
+    """The basis of time progress that suits an actual: whole months, or days.
+
+    Parameters
+    ----------
+    actual_period : str or Period
+        Period of the actual to date: ``'2023-01/2023-09'`` (1-9月), ``'2022Q1'``, ``'2022-05'``, or a date
+        ``'2023-06-20'`` (an actual stated as of a day, 截至6月20日).
+    period : str or Period
+        Period of the plan or target it is measured against (e.g. ``'2023'``).
+
+    Returns
+    -------
+    str
+        ``'months'`` when the actual covers whole calendar months and the plan's period does too (a cumulative
+        1-m月 figure is paced against m of 12 months, as Chinese statistical reports write 序时进度);
+        ``'days'`` otherwise (an actual stated as of a date is paced by the days elapsed).
+
+    Raises
+    ------
+    ValueError
+        If a period is not a period string or is ``'unknown'``.
+    """
+    a = _to_period(actual_period, "actual_period")
+    p = _to_period(period)
+    return "months" if a.kind in _WHOLE_MONTH_KINDS and p.kind in _WHOLE_MONTH_KINDS else "days"
+
+
+def time_elapsed(as_of: Any, period: str | Period, basis: str = "days") -> tuple[Any, int]:
+    """Time elapsed in ``period`` at ``as_of``, and the length of the period, in days or whole months.
+
+    Parameters
+    ----------
+    as_of : date-like or Series of dates
+        As in :func:`time_progress`.
+    period : str or Period
+        As in :func:`time_progress`.
+    basis : {'days', 'months'}, default 'days'
+        ``days``: days from the start of the period to ``as_of``, both ends counted. ``months``: calendar months
+        of the period that have ended on or before ``as_of`` (the month of ``as_of`` counts when ``as_of`` is its
+        last day); the period must be made of whole months.
+
+    Returns
+    -------
+    elapsed : float or Series
+        Days or months elapsed, clipped to ``[0, total]``; a Series (NaN for NaT) keeps the index of ``as_of``.
+    total : int
+        Days or months in the period.
+
+    Raises
+    ------
+    ValueError
+        As :func:`time_progress`, or if ``basis`` is not one of :data:`TIME_BASES`, or is ``'months'`` for a
+        period that is not made of whole months (a date).
+
+    Notes
+    -----
+    Months: ``elapsed = 12 * (year(as_of) - year(start)) + month(as_of) - month(start) + [as_of is a month
+    end]``. Example: 2023-09-30 in 2023 is 9 of 12 months; 2023-09-29 is 8 of 12.
+    """
+    p = _to_period(period)
+    basis = _check_basis(basis)
+    total = _months_in(p) if basis == "months" else p.days
+    if isinstance(as_of, (pd.Series, pd.DatetimeIndex)):
+        d = pd.Series(_to_datetimes(as_of, "as_of"))
+        if basis == "months":
+            n = ((d.dt.year - p.start.year) * 12 + d.dt.month - p.start.month
+                 + d.dt.is_month_end.astype(float)).astype(float)
+        else:
+            n = (d - p.start) / pd.Timedelta(days=1) + 1.0
+        vals = np.clip(np.asarray(n, dtype=float), 0.0, total)
+        index = as_of.index if isinstance(as_of, pd.Series) else as_of
+        return pd.Series(vals, index=index, name="time_elapsed"), total
+    ts = _to_timestamp(as_of, "as_of")
+    if basis == "months":
+        n = (ts.year - p.start.year) * 12 + ts.month - p.start.month + int(ts.is_month_end)
+    else:
+        n = (ts - p.start).days + 1
+    return float(min(max(n, 0), total)), total
+
+
+def time_progress(as_of: Any, period: str | Period, basis: str = "days") -> Any:
     """序时进度: the share of ``period`` elapsed at ``as_of``.
 
     Parameters
@@ -253,6 +361,9 @@ def time_progress(as_of: Any, period: str | Period) -> Any:
     period : str or Period
         The period: a period string of :func:`analysis.periods.parse_period` (``'2022'``, ``'2022Q1'``,
         ``'2022-01/2022-10'``, ...) or a :class:`~analysis.periods.Period`.
+    basis : {'days', 'months'}, default 'days'
+        Count days, or whole calendar months (see :func:`time_elapsed`; :func:`pace_basis` chooses the one
+        that suits an actual: months for a 1-m月 figure, days for a figure as of a date).
 
     Returns
     -------
@@ -263,26 +374,23 @@ def time_progress(as_of: Any, period: str | Period) -> Any:
     Raises
     ------
     ValueError
-        If ``as_of`` is not a date, or ``period`` is not a period string or is ``'unknown'``.
+        If ``as_of`` is not a date, ``period`` is not a period string or is ``'unknown'``, or ``basis`` is
+        not valid for the period (see :func:`time_elapsed`).
 
     Notes
     -----
-    ``time_progress = clip((as_of - start).days + 1, 0, days) / days`` where ``days`` is the length of the
+    Days: ``time_progress = clip((as_of - start).days + 1, 0, days) / days`` where ``days`` is the length of the
     period with both ends included: the as-of day counts as elapsed (a report "as of 31 March" covers
     31 March). At the first day it is ``1 / days``, at the last day 1, before the period 0, after it 1.
     Example: 2022-03-31 in 2022 is 90 / 365 = 0.2466.
+
+    Months: ``whole months elapsed / months in the period``. Example: 1-9月 (as of 2023-09-30) in 2023 is
+    9 / 12 = 0.75, and the first quarter 3 / 12 = 0.25, as Chinese statistical reports write 序时进度.
     """
-    p = _to_period(period)
-    n = p.days
-    if isinstance(as_of, (pd.Series, pd.DatetimeIndex)):
-        d = _to_datetimes(as_of, "as_of")
-        elapsed = (d - p.start) / pd.Timedelta(days=1) + 1.0
-        frac = np.clip(np.asarray(elapsed, dtype=float), 0.0, n) / n
-        index = as_of.index if isinstance(as_of, pd.Series) else as_of
-        return pd.Series(frac, index=index, name="time_progress")
-    ts = _to_timestamp(as_of, "as_of")
-    elapsed = (ts - p.start).days + 1
-    return float(min(max(elapsed, 0), n) / n)
+    elapsed, total = time_elapsed(as_of, period, basis)
+    if isinstance(elapsed, pd.Series):
+        return (elapsed / total).rename("time_progress")
+    return float(elapsed / total)
 
 
 @dataclass(frozen=True, eq=False)
@@ -302,6 +410,8 @@ class PaceGap:
         The as-of date(s).
     period : str
         Label of the period.
+    basis : str
+        ``days`` or ``months``: what time progress counts (see :func:`time_progress`).
     """
 
     attainment_pct: Any
@@ -309,6 +419,7 @@ class PaceGap:
     gap_pp: Any
     as_of: Any
     period: str
+    basis: str = "days"
 
     @property
     def ahead(self) -> Any:
@@ -316,7 +427,7 @@ class PaceGap:
         return self.gap_pp >= 0
 
 
-def pace_gap(actual: Any, target: Any, as_of: Any, period: str | Period) -> PaceGap:
+def pace_gap(actual: Any, target: Any, as_of: Any, period: str | Period, basis: str = "days") -> PaceGap:
     """Attainment minus time progress, in percentage points ("超序时进度 X 个百分点").
 
     Parameters
@@ -327,6 +438,9 @@ def pace_gap(actual: Any, target: Any, as_of: Any, period: str | Period) -> Pace
         The date the actual refers to; see :func:`time_progress`.
     period : str or Period
         The period of the target, e.g. ``'2022'`` for an annual plan.
+    basis : {'days', 'months'}, default 'days'
+        What time progress counts; see :func:`time_progress` and :func:`pace_basis` (``months`` for a
+        cumulative 1-m月 actual, ``days`` for an actual as of a date).
 
     Returns
     -------
@@ -340,12 +454,13 @@ def pace_gap(actual: Any, target: Any, as_of: Any, period: str | Period) -> Pace
 
     Notes
     -----
-    ``gap_pp = actual / target * 100 - time_progress(as_of, period) * 100``. Example (document 001,
-    Taizhou): 51.7 of a planned 100 (亿元 of new loans) by 2022-03-31 is 51.7 % against 24.66 %,
-    +27.04 pp.
+    ``gap_pp = actual / target * 100 - time_progress(as_of, period, basis) * 100``. Example (document 001,
+    Taizhou): 51.7 of a planned 100 (亿元 of new loans) by 2022-03-31 is 51.7 % against 24.66 % by days
+    (+27.04 pp); the figure is for the first quarter (一季度), whole months, so ``basis='months'`` paces it
+    against 3 / 12 = 25 % (+26.7 pp).
     """
     att = attainment(actual, target)
-    tp = time_progress(as_of, period)
+    tp = time_progress(as_of, period, basis)
     if isinstance(tp, pd.Series):
         _check_aligned(att, tp, "actual", "as_of")
         if not isinstance(att, (pd.Series, pd.DataFrame)):
@@ -362,7 +477,8 @@ def pace_gap(actual: Any, target: Any, as_of: Any, period: str | Period) -> Pace
         gap = gap.rename("gap_pp")
     label = period.label if isinstance(period, Period) else str(period).strip()
     as_of_out = as_of if isinstance(as_of, (pd.Series, pd.DatetimeIndex)) else _to_timestamp(as_of, "as_of")
-    return PaceGap(attainment_pct=att, time_progress_pct=tp_pct, gap_pp=gap, as_of=as_of_out, period=label)
+    return PaceGap(attainment_pct=att, time_progress_pct=tp_pct, gap_pp=gap, as_of=as_of_out, period=label,
+                   basis=basis)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -447,6 +563,7 @@ def project_year_end(
     period: str | Period,
     profile: pd.Series | None = None,
     target: Any = None,
+    basis: str = "days",
 ) -> YearEndProjection:
     """Project an actual to date to the end of its period, linearly and (given a profile) seasonally.
 
@@ -464,6 +581,9 @@ def project_year_end(
         months 1..12, values in (0, 1], non-decreasing, 1 in December.
     target : float, array-like or Series, optional
         Target for the period (same unit as the actual, positive). Adds the gaps and projected attainment.
+    basis : {'days', 'months'}, default 'days'
+        What the time progress of the linear projection counts (see :func:`time_progress`): ``months`` for a
+        cumulative 1-m月 actual (1-9月: actual / 0.75), ``days`` for an actual as of a date.
 
     Returns
     -------
@@ -479,7 +599,7 @@ def project_year_end(
 
     Notes
     -----
-    Linear: ``actual / time_progress(as_of, period)``. Seasonal: ``actual / share(as_of)`` where
+    Linear: ``actual / time_progress(as_of, period, basis)``. Seasonal: ``actual / share(as_of)`` where
     ``share(as_of) = s(m-1) + (s(m) - s(m-1)) * day / days_in_month`` with ``s`` the profile and ``s(0) = 0``;
     at a month end this is exactly ``s(m)``. Gaps: ``projection - target`` (unit of the actual);
     projected attainment: ``projection / target * 100`` (percent).
@@ -494,10 +614,13 @@ def project_year_end(
     if np.any(np.asarray(a, dtype=float) < 0):
         raise ValueError("actual_to_date must be non-negative (a cumulative amount)")
     p = _to_period(period)
-    tp = time_progress(as_of, p)
+    tp = time_progress(as_of, p, basis)
     if isinstance(tp, pd.Series):
         _check_aligned(a, tp, "actual_to_date", "as_of")
     if np.any(np.asarray(tp, dtype=float) == 0):
+        if basis == "months":
+            raise ValueError(f"as_of lies before the end of the first month of period {p.label!r} "
+                             f"({p.start.date()}): no whole month has elapsed, nothing to project from")
         raise ValueError(f"as_of lies before the start of period {p.label!r} ({p.start.date()}): nothing to "
                          "project from")
     linear = a / tp

@@ -190,19 +190,21 @@ def test_pairs_bad_input_raises(ds):
 # ---------------------------------------------------------------------------------------------------------
 def test_pace_golden_taizhou_loans(ds):
     # Document 001 (001_9c420341d3f08b1c.txt), line 31: 全年计划新增贷款100亿元 … 一季度已放款51.7亿元.
-    # Attainment 51.7 / 100 = 51.7 %; time progress at 2022-03-31 = 90 / 365 = 24.66 %; gap +27.04 pp.
+    # Attainment 51.7 / 100 = 51.7 %; the first quarter (一季度) is three whole months, so time progress is
+    # 3 / 12 = 25 % (as Chinese statistical reports pace a 1-3月 figure), gap +26.7 pp; projection 51.7 / 0.25.
     # The 51.7亿元 is lent to the 124 projects of the bank-project matching drive (same line), not all new loans.
     out = st.pace_rows(ds, "2022-06-30")
     assert len(out) == 1
     r = out.iloc[0]
     assert (r["region"], r["plan_indicator"], r["actual_indicator"]) == ("Taizhou", "new_loans", "loans_disbursed")
     assert r["attainment_pct"] == pytest.approx(51.7)
-    assert r["time_progress_pct"] == pytest.approx(90 / 365 * 100)
-    assert round(r["time_progress_pct"], 2) == 24.66
-    assert r["gap_pp"] == pytest.approx(51.7 - 90 / 365 * 100)
+    assert (r["time_basis"], r["time_elapsed"], r["time_total"]) == ("months", 3, 12)
+    assert r["time_basis_text"] == "months 3/12"
+    assert r["time_progress_pct"] == pytest.approx(25.0)
+    assert r["gap_pp"] == pytest.approx(26.7)
     assert r["data_date"] == pd.Timestamp("2022-03-31")
     assert bool(r["related"]) and bool(r["ahead"])
-    assert r["linear_year_end"] == pytest.approx(51.7 * YI / (90 / 365))
+    assert r["linear_year_end"] == pytest.approx(51.7 * YI / 0.25)
     assert np.isnan(r["seasonal_year_end"])
     assert r["time_progress_as_of_pct"] == pytest.approx(181 / 365 * 100)  # 2022-06-30 is day 181
     assert r["context_value"] == 124 and r["context_obs_id"] == "d001-o15"
@@ -231,7 +233,7 @@ def test_pace_synthetic_ytd_rule_and_latest(tmp_path):
     assert list(out["actual_obs_id"]) == ["s-o02", "s-o03"]
     assert list(out["latest"]) == [False, True]
     assert out["attainment_pct"].tolist() == pytest.approx([15.0, 40.0])
-    assert out["time_progress_pct"].iloc[1] == pytest.approx(151 / 365 * 100)  # 31 May 2022 is day 151
+    assert out["time_progress_pct"].iloc[1] == pytest.approx(5 / 12 * 100)  # 1-5月: 5 of 12 months
     assert not out["related"].any()
 
 
@@ -498,3 +500,171 @@ def test_figure_text():
     assert st.figure_text(np.nan, "yuan") == "n/a"
     with pytest.raises(ValueError, match="qualifier"):
         st.figure_text(1, "yuan", "roughly")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# sentences of sections 1 and 2 on a synthetic region (units from the row, time basis, coverage of targets)
+# ---------------------------------------------------------------------------------------------------------
+#: Synthetic "Synthland" 2023 (period, indicator, status, value, unit, raw): a USD target and a count target with
+#: 1-9月 actuals, a yuan target with an actual stated for a day, a target with an actual for its whole period written
+#: as months, and a target with none.
+PACE_REGION = [
+    ("2023", "fdi_utilised", "target", "80000000", "usd", "8000万美元"),
+    ("2023-01/2023-09", "fdi_utilised", "actual", "56400000", "usd", "5640万美元"),
+    ("2023", "signed_projects", "target", "20", "count", "20个"),
+    ("2023-01/2023-09", "signed_projects", "actual", "13", "count", "13个"),
+    ("2023", "effective_investment", "target", "2000000000", "yuan", "20亿元"),
+    ("2023-06-20", "effective_investment", "actual", "1000000000", "yuan", "10亿元"),
+    ("2023", "enterprises_new", "target", "30", "count", "30家"),
+    ("2023-01/2023-12", "enterprises_new", "actual", "32", "count", "32家"),
+    ("2023", "land_supplied", "target", "600", "mu", "600亩"),
+]
+
+
+@pytest.fixture
+def pace_region(tmp_path):
+    return _synthetic(tmp_path, [_obs(i, "Synthland", *row) for i, row in enumerate(PACE_REGION, 1)])
+
+
+def test_pace_time_basis_follows_the_actual(pace_region):
+    # synthetic: 1-9月 is paced in months (9/12 = 75 %), the figure as of 2023-06-20 in days (171/365)
+    out = st.pace_rows(pace_region, "2023-10-31").set_index("plan_indicator")
+    fdi, signed, inv = out.loc["fdi_utilised"], out.loc["signed_projects"], out.loc["effective_investment"]
+    assert fdi["time_basis_text"] == "months 9/12" and fdi["time_progress_pct"] == pytest.approx(75.0)
+    assert fdi["attainment_pct"] == pytest.approx(70.5) and fdi["gap_pp"] == pytest.approx(-4.5)
+    assert signed["time_basis_text"] == "months 9/12" and signed["gap_pp"] == pytest.approx(65.0 - 75.0)
+    assert inv["time_basis_text"] == "days 171/365" and inv["data_date"] == pd.Timestamp("2023-06-20")
+    assert inv["time_progress_pct"] == pytest.approx(171 / 365 * 100)
+    assert inv["linear_year_end"] == pytest.approx(10 * YI * 365 / 171)
+    assert fdi["linear_year_end"] == pytest.approx(5640e4 / 0.75)  # 7520万美元
+    assert "enterprises_new" not in out.index  # a whole-year actual is not an actual to date
+
+
+def test_pace_leaves_out_stock_on_a_date_and_rates(tmp_path):
+    # synthetic: a stock stated on a day is a level, not progress to date; a rate cannot be paced or projected
+    d = _synthetic(tmp_path, [
+        _obs(1, "Synthland", "2023", "firms", "target", "10", "count", "10家"),
+        _obs(2, "Synthland", "2023-06-20", "firms", "actual", "4", "count", "4家", measure="stock"),
+        _obs(3, "Synthland", "2023", "share", "target", "50", "percent", "50%"),
+        _obs(4, "Synthland", "2023-01/2023-06", "share", "actual", "30", "percent", "30%"),
+    ])
+    assert st.pace_rows(d).empty
+
+
+def test_pace_sentences_golden(pace_region):
+    # synthetic: the sentence of each row, in the row's unit, with its time basis and no signed "behind by -x"
+    out = st.pace_rows(pace_region, "2023-10-31").set_index("plan_indicator", drop=False)
+    fdi = st.pace_sentence(out.loc["fdi_utilised"]).text
+    assert fdi == ("**Synthland**: fdi_utilised 5640万美元 in 2023-01/2023-09 (to 2023-09-30) against a 2023 target of "
+                   "8000万美元 (fdi_utilised): attainment **70.5 %**; time progress **75.0 %** (months 9/12), so the "
+                   "actual is **behind time progress by 4.5 pp (落后序时进度4.5个百分点)**.")
+    inv = st.pace_sentence(out.loc["effective_investment"]).text
+    assert ("10亿元 as of 2023-06-20 (stated for a day: read as cumulative from 2023-01-01, the start of 2023)" in inv
+            and "time progress **46.8 %** (days 171/365)" in inv and "ahead of time progress by 3.2 pp" in inv)
+    proj = {k: st.projection_sentence(out.loc[k]).text for k in out.index}
+    assert proj["fdi_utilised"].startswith("A linear projection of the 2023-01/2023-09 figure to the end of 2023 gives "
+                                           "**7520万美元** (94.0 % of the target): the actual divided by time "
+                                           "progress (75.0 %, months 9/12).")
+    assert "gives **about 17个** (86.7 % of the target)" in proj["signed_projects"]  # 13 / 0.75 = 17.3
+    assert "figure as of 2023-06-20 to the end of 2023 gives **21.35亿元**" in proj["effective_investment"]
+    assert "万元" not in proj["fdi_utilised"] and "元" not in proj["signed_projects"]  # not written as yuan
+
+
+def test_pace_sentence_on_the_embedded_and_testland_data(ds, testland):
+    # Document 001, line 31 (Taizhou, Q1 = three whole months) and the synthetic Testland (2023Q1 loans, 15 of 50)
+    taizhou = st.pace_sentence(st.pace_rows(ds, "2022-06-30").iloc[0]).text
+    assert "放款 51.7亿元 in 2022Q1 (to 2022-03-31) against a 2022 plan of 100亿元 (新增贷款)" in taizhou
+    assert "time progress **25.0 %** (months 3/12), so the actual is **ahead of time progress by 26.7 pp" in taizhou
+    assert "gives **206.8亿元** (206.8 % of the plan)" in st.projection_sentence(st.pace_rows(ds).iloc[0]).text
+    t = st.pace_sentence(st.pace_rows(testland).iloc[0]).text
+    assert "attainment **30.0 %**; time progress **25.0 %** (months 3/12)" in t and "ahead of time progress by 5.0 pp" in t
+
+
+@pytest.mark.parametrize("value, unit, text", [
+    (7520e4, "usd", "7520万美元"), (2.5e8, "usd", "2.5亿美元"), (17.333, "count", "about 17个"), (16.0, "count", "16个"),
+    (12.5, "person", "about 13人"), (2.0675e10, "yuan", "206.75亿元"), (16000.0, "m2", "1.6万平方米"),
+    (800.0, "mu", "800亩"), (np.nan, "usd", "n/a")])
+def test_projection_text_uses_the_unit_of_the_row(value, unit, text):
+    assert st.projection_text(value, unit) == text
+
+
+@settings(max_examples=60, deadline=None)
+@given(gap=hst.floats(-200, 200, allow_nan=False))
+def test_pace_verdict_has_no_double_negative(gap):
+    # synthetic gaps: the words carry the sign, the number is the size
+    text = st.pace_verdict(gap)
+    assert "-" not in text and "−" not in text
+    if f"{abs(gap):.1f}" == "0.0":
+        assert text.startswith("on pace")
+    else:
+        assert text.startswith("ahead" if gap > 0 else "behind") and f"by {abs(gap):,.1f} pp" in text
+
+
+def test_pace_verdict_golden():
+    assert st.pace_verdict(-4.8) == "behind time progress by 4.8 pp (落后序时进度4.8个百分点)"
+    assert st.pace_verdict(4.8) == "ahead of time progress by 4.8 pp (超序时进度4.8个百分点)"
+    assert st.pace_verdict(0.04) == st.pace_verdict(-0.04) == "on pace with time progress (与序时进度持平)"
+    assert st.time_basis_text("days", 181.0, 365) == "days 181/365"
+
+
+def test_coverage_of_targets_synthetic(pace_region):
+    # synthetic: one target with an actual for its whole period (2023-01/2023-12 is the year 2023), three with only
+    # an actual to date, one with none
+    pairs = st.target_actual_pairs(pace_region)
+    both = pairs[pairs["match"] == "both"]
+    assert list(both["indicator"]) == ["enterprises_new"] and both["actual_period"].iloc[0] == "2023-01/2023-12"
+    cov = st.target_coverage(pairs, st.pace_rows(pace_region)).set_index("indicator")
+    assert cov["coverage"].to_dict() == {"enterprises_new": "same period", "effective_investment": "to date only",
+                                         "fdi_utilised": "to date only", "land_supplied": "none",
+                                         "signed_projects": "to date only"}
+    assert cov.loc["fdi_utilised", "actual_period"] == "2023-01/2023-09"
+    assert cov.loc["signed_projects", "attainment_to_date_pct"] == pytest.approx(65.0)
+    text = st.coverage_sentence(cov.reset_index(), n_unknown=0, n_actual_only=3).text
+    assert text.startswith("Targets with a level and a readable period: **5**: **1** with an actual for the same "
+                           "period, **3** with only an actual to date for part of the period")
+    assert "**1** with no actual in the data" in text
+    fdi = st.to_date_sentence(cov.reset_index().set_index("indicator", drop=False).loc["fdi_utilised"], "2023-08-31")
+    assert fdi.text == ("**Synthland, 2023**: the target of fdi_utilised (fdi_utilised) 8000万美元 has no actual for the "
+                        "whole of 2023, only one to date: fdi_utilised 5640万美元 in 2023-01/2023-09 (to 2023-09-30), "
+                        "attainment so far 70.5 %. It is dated after the as-of date 2023-08-31, so section 2 leaves "
+                        "it out; set as_of to 2023-09-30 or later to pace it.")
+    none = cov.reset_index()[cov.reset_index()["coverage"] == "none"]
+    assert st.no_actual_sentence("Synthland", "2023", none).text.startswith(
+        "**Synthland, 2023**: a target of land_supplied (land_supplied) 600亩. The data hold no actual level of this "
+        "indicator in the target's unit for 2023, whole or to date")
+
+
+def test_coverage_of_targets_embedded_and_testland(ds, testland):
+    # Documents 002 and 003: Yiwu's 2021 and Linhai's 2022 targets have no actual at all; synthetic Testland: three
+    # 2023 targets with an actual for 2023, the 2024 target with none
+    cov = st.target_coverage(st.target_actual_pairs(ds), st.pace_rows(ds))
+    assert len(cov) == 8 and set(cov["coverage"]) == {"none"}
+    cov = st.target_coverage(st.target_actual_pairs(testland), st.pace_rows(testland))
+    assert cov.groupby("coverage").size().to_dict() == {"none": 1, "same period": 3}
+    with pytest.raises(ValueError, match="target_actual_pairs"):
+        st.target_coverage(pd.DataFrame(), st.pace_rows(ds))
+    with pytest.raises(ValueError, match="coverage 'none'"):
+        st.no_actual_sentence("Testland", "2023", cov[cov["coverage"] == "same period"])
+
+
+def test_notebook_sections_1_and_2_on_a_synthetic_region(pace_region, tmp_path):
+    """Study 03 run on the synthetic Synthland: the sentences are true of its data (not of the embedded dataset)."""
+    import nbformat
+    import papermill as pm
+
+    from analysis import config
+
+    out = tmp_path / "03.ipynb"
+    pm.execute_notebook(str(config.NOTEBOOKS_DIR / "03-target-versus-actual.ipynb"), str(out),
+                        parameters={"data_dir": str(pace_region.source), "as_of": "2023-10-31"},
+                        kernel_name="python3", progress_bar=False, cwd=str(config.NOTEBOOKS_DIR))
+    nb = nbformat.read(out, as_version=4)
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    text = "\n".join(str(o.get("data", {}).get("text/markdown", "")) + str(o.get("data", {}).get("text/html", ""))
+                     for o in outputs).replace("\\_", "_")
+    assert "report no actual for" not in text
+    assert "**3** with only an actual to date for part of the period" in text
+    assert "months 9/12" in text and "days 171/365" in text
+    assert "gives **7520万美元**" in text and "gives **about 17个**" in text
+    assert "behind time progress by 4.5 pp" in text and "by -" not in text

@@ -26,10 +26,12 @@ from analysis.targets import (
     attainment,
     investment_heatmap,
     milestone_status,
+    pace_basis,
     pace_gap,
     project_flags,
     project_year_end,
     stage_funnel,
+    time_elapsed,
     time_progress,
 )
 
@@ -189,6 +191,66 @@ def test_pace_gap_analytic_and_series():
     assert g.gap_pp.index.equals(idx) and g.gap_pp.name == "gap_pp"
     assert g.gap_pp["r1"] == pytest.approx(50 - 18100 / 365)
     assert g.ahead.tolist() == [True, False]
+
+
+@pytest.mark.parametrize(
+    "as_of, period, elapsed, total",
+    [("2023-09-30", "2023", 9, 12),  # 1-9月: 9 of 12 months, 75 %
+     ("2023-09-29", "2023", 8, 12),  # September not over: 8 whole months
+     ("2022-03-31", "2022", 3, 12),  # 一季度
+     ("2022-02-28", "2022Q1", 2, 3),
+     ("2022-12-31", "2021/2022", 24, 24),
+     ("2021-12-31", "2022", 0, 12),  # before the period
+     ("2023-05-31", "2022", 12, 12)],  # after: clipped
+)
+def test_time_progress_months_basis(as_of, period, elapsed, total):
+    # time progress of a cumulative 1-m月 figure in whole months, as Chinese statistical reports write 序时进度
+    assert time_elapsed(as_of, period, "months") == (elapsed, total)
+    assert time_progress(as_of, period, basis="months") == pytest.approx(elapsed / total)
+
+
+def test_time_progress_months_series_and_days_default():
+    # synthetic dates
+    idx = pd.Index(["a", "b", "c"])
+    dates = pd.Series(pd.to_datetime(["2023-09-30", None, "2023-06-20"]), index=idx)
+    out = time_progress(dates, "2023", basis="months")
+    assert out.index.equals(idx) and out.name == "time_progress"
+    assert out["a"] == pytest.approx(0.75) and np.isnan(out["b"]) and out["c"] == pytest.approx(5 / 12)
+    n, days = time_elapsed(dates, "2023")
+    assert days == 365 and n["c"] == 171  # 2023-06-20 is day 31+28+31+30+31+20 = 171
+    assert time_progress("2023-09-30", "2023") == pytest.approx(273 / 365)  # the default counts days
+
+
+def test_time_progress_basis_bad_input_raises():
+    with pytest.raises(ValueError, match="basis must be one of"):
+        time_progress("2023-09-30", "2023", basis="weeks")
+    with pytest.raises(ValueError, match="not made of whole months"):
+        time_progress("2023-09-30", "2023-09-30", basis="months")
+
+
+@pytest.mark.parametrize("actual_period, period, basis", [
+    ("2023-01/2023-09", "2023", "months"), ("2022Q1", "2022", "months"), ("2022-05", "2022", "months"),
+    ("2023-06-20", "2023", "days"), ("2021", "2021/2022", "months")])
+def test_pace_basis_follows_the_actual(actual_period, period, basis):
+    assert pace_basis(actual_period, period) == basis
+
+
+def test_pace_gap_months_basis_golden_taizhou():
+    # Document 001, line 31: 一季度已放款51.7亿元 against 全年计划新增贷款100亿元. The first quarter is three whole
+    # months: time progress 3 / 12 = 25 %, so 51.7 - 25 = +26.7 pp (超序时进度26.7个百分点).
+    g = pace_gap(51.7, 100.0, "2022-03-31", "2022", basis="months")
+    assert g.time_progress_pct == pytest.approx(25.0)
+    assert g.gap_pp == pytest.approx(26.7)
+    assert g.basis == "months" and pace_gap(51.7, 100.0, "2022-03-31", "2022").basis == "days"
+
+
+def test_projection_months_basis():
+    # synthetic: 75 by the end of September, paced in months, projects to 75 / 0.75 = 100 for the year
+    r = project_year_end(75.0, "2023-09-30", "2023", target=80.0, basis="months")
+    assert r.time_progress == pytest.approx(0.75)
+    assert r.linear == pytest.approx(100.0) and r.linear_attainment_pct == pytest.approx(125.0)
+    with pytest.raises(ValueError, match="no whole month has elapsed"):
+        project_year_end(5.0, "2023-01-15", "2023", basis="months")
 
 
 def test_pace_gap_bad_input_raises():
