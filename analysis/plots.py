@@ -201,6 +201,18 @@ def _add_cjk_font_files() -> None:
                 continue
 
 
+def _has_bold(family: str) -> bool:
+    """Whether matplotlib knows a bold (weight >= 600) face of ``family``."""
+    weights = {"semibold": 600, "demibold": 600, "demi": 600, "bold": 700, "extra bold": 800, "heavy": 800,
+               "ultrabold": 800, "black": 900}
+    for f in font_manager.fontManager.ttflist:
+        if f.name == family:
+            w = f.weight if isinstance(f.weight, int) else weights.get(str(f.weight).lower(), 400)
+            if w >= 600:
+                return True
+    return False
+
+
 def _packaged_cjk_font() -> str | None:
     """Path of the Noto Sans CJK collection shipped by the PyPI package ``noto-cjk-sans-otc``, or None."""
     try:
@@ -298,6 +310,11 @@ def setup_style(*, refresh: bool = False, candidates: Sequence[str] | None = Non
 
     rc = dict(_BASE_RC)
     rc["font.sans-serif"] = ([font] if font else []) + [f for f in _DEFAULT_SANS if f != font]
+    if font is not None and not _has_bold(font):
+        # the packaged collection has the Regular weight only: bold titles would make matplotlib log "findfont:
+        # Failed to find font weight bold" on every figure and fall back to Regular anyway
+        rc["axes.titleweight"] = "normal"
+        rc["figure.titleweight"] = "normal"
     mpl.rcParams.update(rc)
     if font is None:
         warnings.warn(CJKFontWarning(

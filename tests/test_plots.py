@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import warnings
@@ -115,7 +116,7 @@ def test_setup_style_recovers_from_a_stale_font_cache(monkeypatch):
     fm._findfont_cached.cache_clear()
 
 
-def test_packaged_font_is_used_on_a_machine_without_system_cjk_fonts(monkeypatch):
+def test_packaged_font_is_used_on_a_machine_without_system_cjk_fonts(monkeypatch, caplog):
     # a newcomer's machine: no system CJK font at all. Hide every CJK family and every system font file, so that
     # only the font of the PyPI package noto-cjk-sans-otc (a dependency of the project) can be found.
     fm = font_manager.fontManager
@@ -134,6 +135,11 @@ def test_packaged_font_is_used_on_a_machine_without_system_cjk_fonts(monkeypatch
         fig, ax = plt.subplots()
         ax.set_title(f"{CHINESE} 固定资产投资 (亿元)")
         assert _glyph_warnings(fig) == []
+        # the collection is Regular only: titles must not ask for a bold face matplotlib would log as missing
+        assert matplotlib.rcParams["axes.titleweight"] == "normal"
+        with caplog.at_level(logging.WARNING, logger="matplotlib.font_manager"):
+            fig_to_png_bytes(fig)
+        assert not [r for r in caplog.records if "findfont" in r.getMessage()]
     finally:
         fm._findfont_cached.cache_clear()
         plots._FONT_CACHE.clear()
