@@ -911,8 +911,8 @@ def region_parents(data: Any) -> pd.Series:
     ----------
     data : Dataset or DataFrame
         A dataset, whose ``regions`` table is read when it has one, or that table itself: one row per region,
-        columns ``region`` and ``parent`` (the region directly above it, e.g. the city above a county; empty
-        for none).
+        columns ``region`` and ``parent`` (the region directly above it, e.g. the city above a county, named
+        as the ``region`` column names regions; empty for none).
 
     Returns
     -------
