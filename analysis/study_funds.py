@@ -290,8 +290,9 @@ def study_regions(ds: Dataset, regions=None) -> tuple[list[str], list[str]]:
     Returns
     -------
     (present, missing) : tuple of lists
-        ``present``: asked regions with data, in the order asked (sorted when none was asked); ``missing``: asked
-        regions without any fund or equity-stake row.
+        ``present``: asked regions with data, in the order asked (when none was asked: in the order the funds,
+        then the equity stakes, first name them; not sorted, since code-point order means nothing for Chinese
+        names); ``missing``: asked regions without any fund or equity-stake row.
 
     Raises
     ------
@@ -304,7 +305,7 @@ def study_regions(ds: Dataset, regions=None) -> tuple[list[str], list[str]]:
     """
     _check_dataset(ds, "study_regions")
     regs = region_list(regions, "study_regions: regions")
-    have = sorted({r for r in pd.concat([ds.funds["region"], ds.equity_stakes["region"]]).dropna()})
+    have = list(pd.unique(pd.concat([ds.funds["region"], ds.equity_stakes["region"]]).dropna().astype(str)))
     if regs is None:
         return have, []
     return [r for r in regs if r in have], [r for r in regs if r not in have]

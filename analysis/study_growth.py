@@ -134,7 +134,8 @@ class Selection:
     observations : DataFrame
         Actual (``status == 'actual'``), not damaged rows of the regions, period and date asked for.
     regions : list of str
-        Regions asked for that have data (all regions with data when none was asked), in the order asked.
+        Regions asked for that have data, in the order asked; when none was asked, all regions with data in the
+        order the data first name them (not sorted: code-point order means nothing for Chinese names).
     missing : list of str
         Regions asked for that have no observation at all.
     n_damaged : int
@@ -191,7 +192,7 @@ def select_observations(data: Any, regions: Any = None, period: Any = None, as_o
     """
     obs = _observations(data)
     asked = region_list(regions)
-    have = sorted({r for r in obs["region"].dropna().astype(str)})
+    have = list(pd.unique(obs["region"].dropna().astype(str)))  # order of the data, not of code points
     if asked is None:
         present, missing = have, []
     else:

@@ -542,3 +542,10 @@ def test_notebook_02_totals_sentences(tmp_path):
     assert "**All regions together** (records of 2 regions added as stated;" in text
     assert "leverage **about 3.24×**" in text  # 68 / 21
     assert "weighted by each record" in text
+
+
+def test_study_regions_in_the_order_of_the_data(base):
+    # synthetic: by code point 丙 (U+4E19) < 乙 (U+4E59) < 甲 (U+7532); the funds name 甲县 first, the stakes 丙县
+    d = make_ds(base, [fund("a", region="甲县", size=1.0), fund("b", region="乙县", size=1.0),
+                       fund("c", region="甲县", size=1.0)], [stake("s", 1.0, region="丙县")])
+    assert sf.study_regions(d) == (["甲县", "乙县", "丙县"], [])

@@ -613,3 +613,10 @@ def test_notebook_01_race_sentences(tmp_path):
     assert [board.index(r) for r in ("乙县", "甲县", "丙县")] == sorted(board.index(r) for r in ("乙县", "甲县", "丙县"))
     assert "<td>1</td>" in board and "<td>3</td>" in board
     assert "<td>1.0</td>" not in board and "<td>3.0</td>" not in board  # ranks, not growth rates (9.0 ...)
+
+
+def test_regions_studied_in_the_order_of_the_data():
+    # synthetic: by code point 丙 (U+4E19) < 乙 (U+4E59) < 甲 (U+7532); the data name 甲县 first
+    obs = _rates(("甲县", "2022Q1", 9.0), ("乙县", "2022Q1", 12.0), ("丙县", "2022Q1", 5.0), ("甲县", "2022Q2", 1.0))
+    assert sg.select_observations(obs).regions == ["甲县", "乙县", "丙县"]
+    assert sg.select_observations(obs, regions=["丙县", "甲县"]).regions == ["丙县", "甲县"]
