@@ -122,6 +122,13 @@ def _period_mask(labels: pd.Series, period: Any) -> pd.Series:
     return (b["start"] >= p.start) & (b["end"] <= p.end) & b["start"].notna()
 
 
+def _in_data_order(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """``df`` sorted by ``by``, regions in the order the frame first names them (not in code-point order,
+    which means nothing for Chinese names); stable, so equal keys keep their order."""
+    first = {r: i for i, r in enumerate(pd.unique(df["region"].astype(object)))}
+    return df.sort_values(by, key=lambda c: c.map(first) if c.name == "region" else c, kind="stable")
+
+
 # --- selection ----------------------------------------------------------------------------------------------
 
 
@@ -302,7 +309,7 @@ def levels_and_rates(data: Any, indicators: Any = None, *, investment_only: bool
         ``indicator_zh``, ``level`` (base units), ``unit``, ``level_qualifier``, ``raw``, ``growth_pct``
         (percent), ``growth_qualifier``, ``yoy_raw``, ``base`` and ``increment`` (base units; NaN where the
         level or the rate is missing), ``base_bound`` ('exact', 'upper', 'lower', 'about', 'none'; '' where no
-        base), ``doc``, ``line``. Sorted by region, period, indicator.
+        base), ``doc``, ``line``. Sorted by region (in the order of the data), period, indicator.
 
     Raises
     ------
@@ -338,7 +345,7 @@ def levels_and_rates(data: Any, indicators: Any = None, *, investment_only: bool
     out["base_bound"] = [_bound(lv, g, lq, gq) if k else "" for lv, g, lq, gq, k in
                          zip(out["level"], out["growth_pct"], out["level_qualifier"], out["growth_qualifier"], ok)]
     out["doc"], out["line"] = rows["doc"], rows["line"]
-    return out.sort_values(["region", "period", "indicator"], kind="stable")
+    return _in_data_order(out, ["region", "period", "indicator"])
 
 
 def _fmt_level(value: float, qualifier: Any, unit: Any) -> str:
@@ -518,7 +525,8 @@ def component_keys(data: Any, total: str = TOTAL_INDICATOR, components: Any = CO
     DataFrame
         Columns ``region``, ``entity`` (NaN for the region as a whole), ``period``, ``n_components``
         (components with a level and a rate), ``complete`` (bool: every component in ``components`` has both).
-        Only keys where the total has a level and a rate and ``n_components >= 1``. Sorted; RangeIndex.
+        Only keys where the total has a level and a rate and ``n_components >= 1``. Sorted by region (in the
+        order of the data) and period; RangeIndex.
 
     Raises
     ------
@@ -545,7 +553,7 @@ def component_keys(data: Any, total: str = TOTAL_INDICATOR, components: Any = CO
     out["complete"] = out["n_components"] == len(set(comps))
     out["entity"] = out["_e"].where(out["_e"] != "", np.nan)
     out = out[["region", "entity", "period", "n_components", "complete"]]
-    return out.sort_values(["region", "period"], kind="stable").reset_index(drop=True)
+    return _in_data_order(out, ["region", "period"]).reset_index(drop=True)
 
 
 def component_table(data: Any, region: str, period: str, entity: Any = None, *, total: str = TOTAL_INDICATOR,
@@ -833,7 +841,7 @@ def count_value_pairs(data: Any, pairs: Any = None) -> pd.DataFrame:
                                                                      m.loc[both, "value_growth_pct"]).to_numpy()
     m["average_size_bound"] = [_avg_bound(cq, vq) if b else "" for cq, vq, b in
                                zip(m["count_growth_qualifier"], m["value_growth_qualifier"], both)]
-    return m[cols].sort_values(["region", "period"], kind="stable").reset_index(drop=True)
+    return _in_data_order(m[cols], ["region", "period"]).reset_index(drop=True)
 
 
 # --- 增长N倍 ---------------------------------------------------------------------------------------------------

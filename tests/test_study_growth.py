@@ -620,3 +620,19 @@ def test_regions_studied_in_the_order_of_the_data():
     obs = _rates(("甲县", "2022Q1", 9.0), ("乙县", "2022Q1", 12.0), ("丙县", "2022Q1", 5.0), ("甲县", "2022Q2", 1.0))
     assert sg.select_observations(obs).regions == ["甲县", "乙县", "丙县"]
     assert sg.select_observations(obs, regions=["丙县", "甲县"]).regions == ["丙县", "甲县"]
+
+
+def test_tables_of_study_01_list_regions_in_the_order_of_the_data():
+    # synthetic: levels with rates, and a total with its components, for 甲县 (named first) and 丙县;
+    # by code point 丙 (U+4E19) would come before 甲 (U+7532)
+    rows = []
+    for region in ("甲县", "丙县"):
+        rows += [{"region": region, "period": "2022", "indicator": "fixed_asset_investment", "value": 30e8,
+                  "yoy_pct": 10.0},
+                 {"region": region, "period": "2022", "indicator": "government_investment", "value": 10e8,
+                  "yoy_pct": 10.0},
+                 {"region": region, "period": "2022", "indicator": "industrial_investment", "value": 20e8,
+                  "yoy_pct": 10.0}]
+    obs = frame(*rows)
+    assert sg.levels_and_rates(obs)["region"].drop_duplicates().tolist() == ["甲县", "丙县"]
+    assert sg.component_keys(obs)["region"].tolist() == ["甲县", "丙县"]
