@@ -898,7 +898,9 @@ def aggregate_funds(funds: pd.DataFrame, by: Sequence[str] = ("sponsor",)) -> pd
           figure) and ``<column>_rows``, the number of rows that state it;
         - ``leverage`` = Σ total_size / Σ committed, ``paid_in_ratio`` = Σ paid_in / Σ committed,
           ``public_share`` = Σ committed / Σ total_size, ``avg_size`` = Σ total_size / Σ n_funds, each summed
-          over the rows that state *both* figures, with ``*_qualifier``, ``*_basis`` and ``*_rows``.
+          over the rows that state *both* figures, with ``*_qualifier``, ``*_basis`` and ``*_rows``, and the
+          two sums the ratio divides, ``*_numerator`` and ``*_denominator`` (money, or a count of funds for
+          ``avg_size``), each with its ``*_qualifier`` (:func:`sum_qualifier` over the same rows).
 
     Raises
     ------
@@ -912,9 +914,9 @@ def aggregate_funds(funds: pd.DataFrame, by: Sequence[str] = ("sponsor",)) -> pd
     carry money, it is ignored, so they never change money totals. When ``fund_type`` is among ``by``, funds
     are counted by type from the breakdown rows: a group row's funds go to its breakdown types (any rest stays
     with the group row's own type, e.g. ``mixed``) while its money stays with its own type, since a group's
-    money cannot be split by type. The measures are ratios of sums (size-weighted means of the rows' ratios),
-    not means of ratios, and use only rows stating both figures so that numerator and denominator cover the
-    same funds; a cell where no row states both has NaN. Cells that only hold breakdown counts have
+    money cannot be split by type. The measures are ratios of sums (means of the rows' ratios weighted by
+    their denominators), not means of ratios, and use only rows stating both figures so that numerator and
+    denominator cover the same funds; a cell where no row states both has NaN. Cells that only hold breakdown counts have
     ``n_records`` 0 and no money. Rows of different dates or documents are summed as given; choose ``funds``
     accordingly.
     """
@@ -1010,4 +1012,8 @@ def aggregate_funds(funds: pd.DataFrame, by: Sequence[str] = ("sponsor",)) -> pd
         out[qcol] = pd.Series(_LABELS[q], index=index, dtype="str")
         out[bcol] = pd.Series(np.char.add(bases[name], " (rows stating both)"), index=index, dtype="str")
         out[f"{name}_rows"] = _group_count(gid, n_groups, both)
+        out[f"{name}_numerator"] = num_sum
+        out[f"{name}_numerator_qualifier"] = pd.Series(_LABELS[num_q], index=index, dtype="str")
+        out[f"{name}_denominator"] = den_sum
+        out[f"{name}_denominator_qualifier"] = pd.Series(_LABELS[den_q], index=index, dtype="str")
     return out

@@ -1083,6 +1083,35 @@ def scoreboard(df: pd.DataFrame, region_col: str, value_col: str, period_col: st
     return out
 
 
+def _perfect_rank_p_value(ranks: np.ndarray) -> float:
+    """Exact two-sided permutation p-value of a Spearman correlation of +1 or -1.
+
+    Parameters
+    ----------
+    ranks : numpy.ndarray
+        The ranks (ties averaged) of one of the two periods over the n regions of the pair.
+
+    Returns
+    -------
+    float
+        P(|rho| = 1) when the other period's values are assigned to the regions in one of the n! orders at
+        random: ``m * prod(t_i!) / n!``, where ``t_i`` are the sizes of the groups of tied ranks (an order
+        gives rho = 1 only if it keeps every region in its tie group) and ``m`` is 2 when the sequence of tie
+        group sizes reads the same backwards (rho = -1 is then reachable too), else 1.
+
+    Notes
+    -----
+    |rho| = 1 needs the two periods' tie groups to match, so the ranks of either period give the same count.
+    Computed in logs (``scipy.special.gammaln``): no overflow for large n.
+    """
+    from scipy.special import gammaln
+
+    _, sizes = np.unique(ranks, return_counts=True)
+    both_signs = 2.0 if np.array_equal(sizes, sizes[::-1]) else 1.0
+    log_p = float(np.sum(gammaln(sizes + 1.0)) - gammaln(len(ranks) + 1.0))
+    return min(1.0, both_signs * math.exp(log_p))
+
+
 def rank_stability(df: pd.DataFrame, region_col: str, value_col: str, period_col: str) -> pd.DataFrame:
     """Spearman rank correlation of regions' values between consecutive periods.
 
@@ -1098,7 +1127,8 @@ def rank_stability(df: pd.DataFrame, region_col: str, value_col: str, period_col
     -------
     DataFrame
         One row per pair of consecutive periods, columns ``period_from``, ``period_to``, ``rho`` (Spearman,
-        ties averaged), ``p_value`` (two-sided, scipy), ``n`` (regions with a value in both periods) and ``note``
+        ties averaged), ``p_value`` (two-sided: scipy's t approximation, or the exact permutation p-value
+        where ``|rho|`` = 1, see Notes), ``n`` (regions with a value in both periods) and ``note``
         (empty, or a warning: ``n < 5`` makes rho unreliable; ``n < 3`` or constant values leave it NaN).
         Empty (with these columns) when there are fewer than two periods.
 
@@ -1111,7 +1141,10 @@ def rank_stability(df: pd.DataFrame, region_col: str, value_col: str, period_col
     -----
     ``rho`` is the Pearson correlation of the ranks, over regions present in both periods
     (``scipy.stats.spearmanr``). A rho near 1 means the scoreboard is stable; near 0, ranks are reshuffled each
-    period (rewards then look more like luck than lasting effort).
+    period (rewards then look more like luck than lasting effort). Where ``|rho|`` = 1 the t approximation
+    gives p = 0, which is false (3 regions ranked alike twice happens by chance once in 6 orders); the p-value
+    there is the exact share of the n! orders of one period's values that give ``|rho|`` = 1
+    (:func:`_perfect_rank_p_value`), e.g. 2 / 3! = 1/3 for n = 3 without ties.
     """
     from scipy import stats
 
@@ -1142,8 +1175,10 @@ def rank_stability(df: pd.DataFrame, region_col: str, value_col: str, period_col
         # two-sided p-value of the t approximation, as scipy.stats.spearmanr computes it
         dof = n - 2
         t = rho * np.sqrt(dof / ((1.0 - rho) * (1.0 + rho)))
-        p_value = np.where(np.abs(rho) >= 1.0, 0.0, 2.0 * stats.t.sf(np.abs(t), np.maximum(dof, 1)))
+        p_value = np.where(np.abs(rho) >= 1.0, np.nan, 2.0 * stats.t.sf(np.abs(t), np.maximum(dof, 1)))
         p_value = np.where(np.isnan(rho), np.nan, p_value)
+    for j in np.flatnonzero(np.abs(np.nan_to_num(rho)) >= 1.0):
+        p_value[j] = _perfect_rank_p_value(r0[both[:, j], j])
     note = np.where(n < 3, pd.Series(n).map(lambda v: f"n = {v} < 3: no rank correlation computed").to_numpy(),
                     np.where(constant, "constant values in a period: rank correlation undefined",
                              np.where(n < 5, pd.Series(n).map(

@@ -15,7 +15,7 @@ import pandas as pd
 from .io import RAW_FIGURES, Dataset
 from .units import Quantity, format_quantity
 
-__all__ = ["md", "esc", "fmt_money", "fmt_pct", "fmt_pp", "fmt_num", "provenance", "show", "report_header", "REPORT_MIMETYPE"]
+__all__ = ["md", "esc", "fmt_money", "fmt_pct", "fmt_pp", "fmt_num", "fmt_p", "provenance", "show", "report_header", "REPORT_MIMETYPE"]
 
 _QUALIFIER_WORDS = {"at_least": "at least ", "more_than": "more than ", "about": "about ", "just_under": "just under ",
                     "at_most": "at most ", "exact": ""}
@@ -91,6 +91,40 @@ def fmt_num(value, digits: int = 2) -> str:
         return "n/a"
     s = f"{value:,.{digits}f}"
     return s.rstrip("0").rstrip(".") if "." in s else s
+
+
+def fmt_p(value, digits: int = 3, label: bool = True) -> str:
+    """A p-value as a report writes it: ``p = 0.333``, and ``p < 0.001`` below the last digit shown, never ``p = 0``.
+
+    Parameters
+    ----------
+    value : float
+        The p-value, a probability in [0, 1]; missing gives ``p n/a``.
+    digits : int
+        Decimals shown (3: ``0.042``); a p-value below 10**-digits is written ``< 0.001``.
+    label : bool
+        False leaves out the leading ``p =`` (``0.042``, ``< 0.001``), for a table column of p-values.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        For a value outside [0, 1] or ``digits`` < 1.
+    """
+    if not isinstance(digits, int) or digits < 1:
+        raise ValueError(f"digits: expected a whole number of at least 1, got {digits!r}")
+    head = "p " if label else ""
+    if value is None or value is pd.NA or (isinstance(value, Number) and math.isnan(value)):
+        return head + "n/a"
+    if not 0.0 <= float(value) <= 1.0:
+        raise ValueError(f"p-value: expected a probability between 0 and 1, got {value!r}")
+    floor = 10.0 ** -digits
+    if float(value) < floor:
+        return f"{head}< {floor:.{digits}f}"
+    return f"{'p = ' if label else ''}{float(value):.{digits}f}"
 
 
 _KEYS = {"observations": "obs_id", "funds": "fund_id", "equity_stakes": "stake_id", "projects": "project_id",

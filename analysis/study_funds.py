@@ -57,6 +57,8 @@ __all__ = [
     "fund_matrix_frame",
     "figure_coverage",
     "ratio_table",
+    "ALL_REGIONS",
+    "ratio_totals",
     "planned_vs_existing",
     "planned_summary",
     "stake_values",
@@ -288,8 +290,9 @@ def study_regions(ds: Dataset, regions=None) -> tuple[list[str], list[str]]:
     Returns
     -------
     (present, missing) : tuple of lists
-        ``present``: asked regions with data, in the order asked (sorted when none was asked); ``missing``: asked
-        regions without any fund or equity-stake row.
+        ``present``: asked regions with data, in the order asked (when none was asked: in the order the funds,
+        then the equity stakes, first name them; not sorted, since code-point order means nothing for Chinese
+        names); ``missing``: asked regions without any fund or equity-stake row.
 
     Raises
     ------
@@ -302,7 +305,7 @@ def study_regions(ds: Dataset, regions=None) -> tuple[list[str], list[str]]:
     """
     _check_dataset(ds, "study_regions")
     regs = region_list(regions, "study_regions: regions")
-    have = sorted({r for r in pd.concat([ds.funds["region"], ds.equity_stakes["region"]]).dropna()})
+    have = list(pd.unique(pd.concat([ds.funds["region"], ds.equity_stakes["region"]]).dropna().astype(str)))
     if regs is None:
         return have, []
     return [r for r in regs if r in have], [r for r in regs if r not in have]
@@ -609,7 +612,9 @@ def figure_coverage(ds: Dataset, regions=None) -> pd.DataFrame:
     pandas.DataFrame
         Index ``region``; columns ``records`` (top-level fund records), ``funds`` (Σ n_funds of the records
         that state it), ``with_size``, ``with_committed``, ``with_paid_in``, ``with_size_and_committed``
-        (records), ``funds_with_size_and_committed`` (Σ n_funds of those records). Empty without funds.
+        (records), ``funds_with_size_and_committed`` (Σ n_funds of those records), ``with_paid_in_and_committed``
+        (records). Every column but ``funds`` and ``funds_with_size_and_committed`` counts records. Empty
+        without funds.
 
     Raises
     ------
@@ -629,6 +634,7 @@ def figure_coverage(ds: Dataset, regions=None) -> pd.DataFrame:
         "with_size": top["total_size"].notna().astype(int), "with_committed": top["committed"].notna().astype(int),
         "with_paid_in": top["paid_in"].notna().astype(int), "with_size_and_committed": both.astype(int),
         "funds_with_size_and_committed": n.where(both, 0),
+        "with_paid_in_and_committed": (top["paid_in"].notna() & top["committed"].notna()).astype(int),
     })
     out = frame.groupby("region").sum(min_count=0)
     for c in out.columns:
@@ -718,6 +724,126 @@ def ratio_table(ds: Dataset, regions=None) -> pd.DataFrame:
                         "f": out["fund_id"].to_numpy(), "m": out["measure"].map(m_order).to_numpy()})
     order = key.sort_values(["r", "s", "f", "m"], kind="stable").index.to_numpy()
     return out[cols].iloc[order].reset_index(drop=True)
+
+
+#: The label of the totals over every region studied (:func:`ratio_totals`).
+ALL_REGIONS = "all regions"
+
+# measure of the totals -> (numerator column, denominator column, unit)
+_TOTAL_MEASURES = (("leverage", "total_size", "committed", "multiple"),
+                   ("paid_in_ratio", "paid_in", "committed", "fraction"),
+                   ("public_share", "committed", "total_size", "fraction"))
+
+
+def _totals_of(funds: pd.DataFrame, scope: str) -> pd.DataFrame:
+    """Long table of :func:`ratio_totals` for the funds given (region as given, or all pooled)."""
+    f = funds if scope == "region" else funds.assign(region=ALL_REGIONS)
+    agg = aggregate_funds(f, by=["region"])
+    top = _top_level(f)
+    parts = []
+    for measure, num, den, unit in _TOTAL_MEASURES:
+        ok = agg[f"{measure}_rows"] > 0
+        if not ok.any():
+            continue
+        a = agg[ok]
+        both = top[top[num].notna() & top[den].notna()]
+        keys = [both["region"], both["status"], both["currency"]]
+        ids = both["fund_id"].astype(str).groupby(keys, sort=False).agg(", ".join)
+        n_regions = funds.loc[both.index, "region"].groupby(keys, sort=False).nunique()
+        part = pd.DataFrame(index=a.index)
+        part["scope"], part["measure"], part["unit"] = scope, measure, unit
+        part["value"] = a[measure].astype(float)
+        part["qualifier"] = a[f"{measure}_qualifier"].astype(object)
+        part["n_records"] = a[f"{measure}_rows"].astype(int)
+        part["fund_ids"] = ids.reindex(a.index).astype(object)
+        part["n_regions"] = n_regions.reindex(a.index).to_numpy()
+        planned = a.index.get_level_values("status") == "planned"
+        size_name = np.where(planned, "target_size", "total_size")
+        part["numerator"] = size_name if num == "total_size" else num
+        part["denominator"] = size_name if den == "total_size" else den
+        part["numerator_value"] = a[f"{measure}_numerator"].astype(float)
+        part["numerator_qualifier"] = a[f"{measure}_numerator_qualifier"].astype(object)
+        part["denominator_value"] = a[f"{measure}_denominator"].astype(float)
+        part["denominator_qualifier"] = a[f"{measure}_denominator_qualifier"].astype(object)
+        parts.append(part)
+    if not parts:
+        return pd.DataFrame()
+    return pd.concat(parts).reset_index()
+
+
+def ratio_totals(ds: Dataset, regions=None) -> pd.DataFrame:
+    """Aggregate leverage, paid-in ratio and public share per region: ratios of sums, with the records behind each.
+
+    Parameters
+    ----------
+    ds : Dataset
+    regions : None, str or list of str
+        Regions to show (None: all in ``ds``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long format, one row per (scope, region, status, currency, measure) for which at least one top-level
+        record states both figures of the measure. Columns: ``scope`` (``region``, or ``all regions`` for the
+        pooled totals), ``region`` (:data:`ALL_REGIONS` for the pooled rows), ``status``, ``currency``,
+        ``measure`` (``leverage``, ``paid_in_ratio``, ``public_share``), ``unit`` (``multiple`` or
+        ``fraction``), ``value``, ``qualifier``, ``bound`` (in words), ``value_text``, ``n_records`` (records
+        stating both figures: the records the total is made of), ``fund_ids`` (those records, comma-separated),
+        ``n_regions`` (regions those records belong to), ``numerator`` and ``denominator`` (``total_size`` or
+        ``target_size``, ``committed``, ``paid_in``), ``numerator_value``, ``numerator_qualifier``,
+        ``numerator_text``, ``denominator_value``, ``denominator_qualifier``, ``denominator_text`` (the two sums,
+        money in the row's currency) and ``basis``. Sorted by scope (regions first), region in the order of
+        the data, status (existing, new, planned), currency and measure. Empty (with these columns) when no
+        record states both figures of any measure.
+
+    Raises
+    ------
+    ValueError
+        For a non-Dataset, malformed regions or the input errors of :func:`analysis.funds.aggregate_funds`.
+
+    Notes
+    -----
+    leverage = Σ total_size / Σ committed (×), paid_in_ratio = Σ paid_in / Σ committed, public_share =
+    Σ committed / Σ total_size (fractions), each summed over the records that state *both* of its figures, so
+    that numerator and denominator cover the same funds (:func:`analysis.funds.aggregate_funds`). A ratio of
+    sums is the mean of the records' ratios weighted by their denominators (committed capital for leverage
+    and the paid-in ratio, size for the public share), not their plain mean. Money comes from top-level
+    records only: breakdown rows (``part_of``) are never added to their group row. A sum carries the
+    qualifiers of what it adds (:func:`analysis.funds.sum_qualifier`: exact + about = about, exact + at least =
+    at least) and the ratio the qualifiers of both sums (:func:`analysis.funds.ratio_qualifier`). Statuses and
+    currencies are never pooled (planned sizes are targets; yuan and USD are not added). The pooled rows
+    (``scope`` = ``all regions``) appear only where records of two or more regions enter the same total; they
+    add the regions' records as stated, and records of a region and of a region within it may describe the
+    same funds (the dataset does not say), so a pooled total can count such funds twice.
+    """
+    funds = _funds_in(ds, regions, "ratio_totals")
+    cols = ["scope", "region", "status", "currency", "measure", "unit", "value", "qualifier", "bound", "value_text",
+            "n_records", "fund_ids", "n_regions", "numerator", "numerator_value", "numerator_qualifier",
+            "numerator_text", "denominator", "denominator_value", "denominator_qualifier", "denominator_text",
+            "basis"]
+    if _top_level(funds).empty:
+        return pd.DataFrame(columns=cols)
+    parts = [_totals_of(funds, "region"), _totals_of(funds, ALL_REGIONS)]
+    if not parts[1].empty:
+        parts[1] = parts[1][parts[1]["n_regions"] >= 2]
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(parts, ignore_index=True)
+    out["n_regions"] = out["n_regions"].astype(int)
+    out["bound"] = bound_word(out["qualifier"])
+    out["value_text"] = [format_measure(v, q, u) for v, q, u in zip(out["value"], out["qualifier"], out["unit"])]
+    out["numerator_text"] = _money_texts(out["numerator_value"], out["numerator_qualifier"], out["currency"])
+    out["denominator_text"] = _money_texts(out["denominator_value"], out["denominator_qualifier"], out["currency"])
+    out["basis"] = ("sum " + out["numerator"] + " / sum " + out["denominator"] + " over the "
+                    + out["n_records"].astype(str) + " record(s) stating both")
+    first_seen = {r: i for i, r in enumerate(pd.unique(funds["region"].astype(object)))}
+    first_seen[ALL_REGIONS] = len(first_seen)
+    m_order = {m[0]: i for i, m in enumerate(_TOTAL_MEASURES)}
+    key = pd.DataFrame({"c": (out["scope"] != "region").astype(int), "r": out["region"].map(first_seen),
+                        "s": _status_rank(out["status"]), "u": out["currency"], "m": out["measure"].map(m_order)})
+    order = key.sort_values(["c", "r", "s", "u", "m"], kind="stable").index
+    return out.loc[order, cols].reset_index(drop=True)
 
 
 # --- section 3: planned versus existing ----------------------------------------------------------------------

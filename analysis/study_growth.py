@@ -13,8 +13,8 @@ puts them in tidy frames; the arithmetic itself is :mod:`analysis.growth` and :m
   investment) for the same region, entity and period, their pulls (拉动) and contribution shares (贡献率);
 * :func:`count_value_pairs`: a count (new-start projects) beside its value (their investment) → average size;
 * :func:`times_readings`: figures written ``增长N倍`` and the base each reading implies;
-* :func:`organising_regions`, :func:`growth_panel`, :func:`race_table`, :func:`race_stability`,
-  :func:`reward_counts`: the scoreboard;
+* :func:`region_parents`, :func:`growth_panel`, :func:`left_out_regions`, :func:`race_table`,
+  :func:`race_stability`, :func:`reward_counts`: the scoreboard;
 * :func:`level_series`, :func:`trend_table`: trend growth where a series has enough levels;
 * :func:`used_obs_ids`: the observations a study used, for :func:`analysis.report.provenance`.
 
@@ -60,8 +60,10 @@ __all__ = [
     "subarea_shares",
     "count_value_pairs",
     "times_readings",
-    "organising_regions",
+    "PARENT_REASON",
+    "region_parents",
     "growth_panel",
+    "left_out_regions",
     "race_table",
     "race_stability",
     "reward_counts",
@@ -120,6 +122,13 @@ def _period_mask(labels: pd.Series, period: Any) -> pd.Series:
     return (b["start"] >= p.start) & (b["end"] <= p.end) & b["start"].notna()
 
 
+def _in_data_order(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """``df`` sorted by ``by``, regions in the order the frame first names them (not in code-point order,
+    which means nothing for Chinese names); stable, so equal keys keep their order."""
+    first = {r: i for i, r in enumerate(pd.unique(df["region"].astype(object)))}
+    return df.sort_values(by, key=lambda c: c.map(first) if c.name == "region" else c, kind="stable")
+
+
 # --- selection ----------------------------------------------------------------------------------------------
 
 
@@ -132,7 +141,8 @@ class Selection:
     observations : DataFrame
         Actual (``status == 'actual'``), not damaged rows of the regions, period and date asked for.
     regions : list of str
-        Regions asked for that have data (all regions with data when none was asked), in the order asked.
+        Regions asked for that have data, in the order asked; when none was asked, all regions with data in the
+        order the data first name them (not sorted: code-point order means nothing for Chinese names).
     missing : list of str
         Regions asked for that have no observation at all.
     n_damaged : int
@@ -189,7 +199,7 @@ def select_observations(data: Any, regions: Any = None, period: Any = None, as_o
     """
     obs = _observations(data)
     asked = region_list(regions)
-    have = sorted({r for r in obs["region"].dropna().astype(str)})
+    have = list(pd.unique(obs["region"].dropna().astype(str)))  # order of the data, not of code points
     if asked is None:
         present, missing = have, []
     else:
@@ -299,7 +309,7 @@ def levels_and_rates(data: Any, indicators: Any = None, *, investment_only: bool
         ``indicator_zh``, ``level`` (base units), ``unit``, ``level_qualifier``, ``raw``, ``growth_pct``
         (percent), ``growth_qualifier``, ``yoy_raw``, ``base`` and ``increment`` (base units; NaN where the
         level or the rate is missing), ``base_bound`` ('exact', 'upper', 'lower', 'about', 'none'; '' where no
-        base), ``doc``, ``line``. Sorted by region, period, indicator.
+        base), ``doc``, ``line``. Sorted by region (in the order of the data), period, indicator.
 
     Raises
     ------
@@ -335,7 +345,7 @@ def levels_and_rates(data: Any, indicators: Any = None, *, investment_only: bool
     out["base_bound"] = [_bound(lv, g, lq, gq) if k else "" for lv, g, lq, gq, k in
                          zip(out["level"], out["growth_pct"], out["level_qualifier"], out["growth_qualifier"], ok)]
     out["doc"], out["line"] = rows["doc"], rows["line"]
-    return out.sort_values(["region", "period", "indicator"], kind="stable")
+    return _in_data_order(out, ["region", "period", "indicator"])
 
 
 def _fmt_level(value: float, qualifier: Any, unit: Any) -> str:
@@ -515,7 +525,8 @@ def component_keys(data: Any, total: str = TOTAL_INDICATOR, components: Any = CO
     DataFrame
         Columns ``region``, ``entity`` (NaN for the region as a whole), ``period``, ``n_components``
         (components with a level and a rate), ``complete`` (bool: every component in ``components`` has both).
-        Only keys where the total has a level and a rate and ``n_components >= 1``. Sorted; RangeIndex.
+        Only keys where the total has a level and a rate and ``n_components >= 1``. Sorted by region (in the
+        order of the data) and period; RangeIndex.
 
     Raises
     ------
@@ -542,7 +553,7 @@ def component_keys(data: Any, total: str = TOTAL_INDICATOR, components: Any = CO
     out["complete"] = out["n_components"] == len(set(comps))
     out["entity"] = out["_e"].where(out["_e"] != "", np.nan)
     out = out[["region", "entity", "period", "n_components", "complete"]]
-    return out.sort_values(["region", "period"], kind="stable").reset_index(drop=True)
+    return _in_data_order(out, ["region", "period"]).reset_index(drop=True)
 
 
 def component_table(data: Any, region: str, period: str, entity: Any = None, *, total: str = TOTAL_INDICATOR,
@@ -830,7 +841,7 @@ def count_value_pairs(data: Any, pairs: Any = None) -> pd.DataFrame:
                                                                      m.loc[both, "value_growth_pct"]).to_numpy()
     m["average_size_bound"] = [_avg_bound(cq, vq) if b else "" for cq, vq, b in
                                zip(m["count_growth_qualifier"], m["value_growth_qualifier"], both)]
-    return m[cols].sort_values(["region", "period"], kind="stable").reset_index(drop=True)
+    return _in_data_order(m[cols], ["region", "period"]).reset_index(drop=True)
 
 
 # --- 增长N倍 ---------------------------------------------------------------------------------------------------
@@ -897,47 +908,96 @@ def times_readings(data: Any) -> pd.DataFrame:
 # --- scoreboard ----------------------------------------------------------------------------------------------
 
 
-def organising_regions(ds: Dataset) -> list[str]:
-    """Regions that are the subject of a document that also reports figures of other regions.
+#: Why a region is not ranked although its rate could be: the dataset names it as the parent of others ranked
+#: in the same period (:func:`growth_panel`).
+PARENT_REASON = "parent of other regions ranked in the period"
+
+
+def region_parents(data: Any) -> pd.Series:
+    """Which region lies directly above which, as the dataset says: child region → parent region.
 
     Parameters
     ----------
-    ds : Dataset
-        A dataset with ``documents`` and ``observations``.
+    data : Dataset or DataFrame
+        A dataset, whose ``regions`` table is read when it has one, or that table itself: one row per region,
+        columns ``region`` and ``parent`` (the region directly above it, e.g. the city above a county, named
+        as the ``region`` column names regions; empty for none).
 
     Returns
     -------
-    list of str
-        Sorted region names. In the embedded dataset: ``['Taizhou']`` (document 001 is about Taizhou and reports
-        Linhai, Yuhuan and Xianju).
+    pandas.Series
+        Index: region names; values: their parent's name. Empty when the dataset has no ``regions`` table, the
+        table has no ``parent`` column, or no row names a parent: the dataset then does not say which region
+        lies above which.
 
     Raises
     ------
     ValueError
-        If ``ds`` is not a Dataset.
+        For ``data`` of the wrong type, a frame without a ``region`` column, a region that is its own parent, a
+        region with two different parents, or a cycle (a region above itself through others), naming the row
+        (as a spreadsheet numbers it: the header is row 1) and the column ``parent``.
 
     Notes
     -----
-    The race ranks the counties of a city; the city runs it and is not one of the contestants (it competes in
-    the province's race, with other cities). A document's own region (``documents.region``) that also reports
-    other regions' figures is read as the level above them, so a scoreboard does not rank it against its own
-    parts. The rule is a reading of the data's structure; where it is wrong, pass ``organisers`` explicitly.
+    Nothing is inferred from who wrote a document or whose figures it lists: a county may write its own report
+    and list its peers, so that is no evidence of a level above them. Only the ``parent`` column says so.
     """
-    if not isinstance(ds, Dataset):
-        raise ValueError(f"ds: expected a Dataset, got {type(ds).__name__}")
-    docs, obs = ds.documents, ds.observations
-    if docs.empty or obs.empty:
-        return []
-    regions_by_doc = obs.groupby("doc")["region"].agg(lambda s: set(s.dropna()))
-    out = set()
-    for doc, reg in zip(docs["doc"], docs["region"]):
-        if isinstance(reg, str) and doc in regions_by_doc.index and regions_by_doc[doc] - {reg} and reg in regions_by_doc[doc]:
-            out.add(reg)
-    return sorted(out)
+    if isinstance(data, Dataset):
+        table = getattr(data, "regions", None)
+        if table is None:
+            return pd.Series(dtype=object, name="parent")
+    elif isinstance(data, pd.DataFrame):
+        table = data
+    else:
+        raise ValueError(f"data: expected a Dataset or a regions DataFrame, got {type(data).__name__}")
+    if "parent" not in table.columns or table.empty:
+        return pd.Series(dtype=object, name="parent")
+    if "region" not in table.columns:
+        raise ValueError("regions table: column 'region' is missing (expected columns region and parent)")
+    region = table["region"].astype(object)
+    parent = table["parent"].astype(object)
+    stated = parent.notna() & (parent.astype(str).str.strip() != "")
+    pairs = pd.DataFrame({"region": region[stated].astype(str).str.strip(),
+                          "parent": parent[stated].astype(str).str.strip()})
+    row_no = {idx: i + 2 for i, idx in enumerate(table.index)}
+    own = pairs[pairs["region"] == pairs["parent"]]
+    if len(own):
+        raise ValueError(f"regions table, row {row_no[own.index[0]]}, column 'parent': expected the region above "
+                         f"{own['region'].iloc[0]!r}, found the region itself")
+    pairs = pairs.drop_duplicates()
+    twice = pairs[pairs["region"].duplicated(keep=False)]
+    if len(twice):
+        name = twice["region"].iloc[0]
+        raise ValueError(f"regions table, row {row_no[twice.index[-1]]}, column 'parent': expected one parent of "
+                         f"{name!r}, found {', '.join(map(repr, twice.loc[twice['region'] == name, 'parent']))}")
+    out = pd.Series(pairs["parent"].to_numpy(), index=pd.Index(pairs["region"].to_numpy(), name="region"),
+                    name="parent", dtype=object)
+    for start in out.index:
+        seen, node = {start}, out[start]
+        while node in out.index:
+            if node in seen:
+                raise ValueError(f"regions table, row {row_no[pairs.index[pairs['region'] == start][0]]}, column "
+                                 f"'parent': expected regions above {start!r} that do not lead back to it, "
+                                 f"found a cycle through {node!r}")
+            seen.add(node)
+            node = out[node]
+    return out
+
+
+def _ancestors(parents: pd.Series) -> dict[str, set[str]]:
+    """Every region above each region, following ``parents`` (child → parent) upwards."""
+    up: dict[str, set[str]] = {}
+    for region in parents.index:
+        chain, node = set(), region
+        while node in parents.index and parents[node] not in chain:
+            node = parents[node]
+            chain.add(node)
+        up[region] = chain
+    return up
 
 
 def growth_panel(data: Any, indicator: str = TOTAL_INDICATOR, regions: Any = None, period: Any = None, *,
-                 organisers: Any = None) -> pd.DataFrame:
+                 parents: Any = None) -> pd.DataFrame:
     """Growth rates of one indicator by region and period, with whether each can be ranked and why not.
 
     Parameters
@@ -950,49 +1010,104 @@ def growth_panel(data: Any, indicator: str = TOTAL_INDICATOR, regions: Any = Non
         Regions to keep; None for all.
     period : None, str or int
         Keep periods within it (as :func:`select_observations`); None for all.
-    organisers : list of str, optional
-        Regions that run the race rather than compete in it; default :func:`organising_regions` of a Dataset
-        (none for a DataFrame).
+    parents : pandas.Series, dict or DataFrame, optional
+        Which region lies directly above which (child → parent), as :func:`region_parents` returns it (a
+        regions frame with ``region`` and ``parent`` is read with it). Default: :func:`region_parents` of a
+        Dataset; none for a DataFrame of observations.
 
     Returns
     -------
     DataFrame
         One row per region and period with a reported rate for the region as a whole (empty entity):
         ``region``, ``period``, ``growth_pct`` (percent), ``growth_qualifier``, ``yoy_raw``, ``obs_id``, ``doc``,
-        ``line``, ``organiser`` (bool), ``n_peers`` (rankable regions in the period), ``rankable`` (bool) and
-        ``reason`` (why a row is not ranked: 'period unknown', 'organiser of the race', 'several figures for the
-        region and period', 'only region in its period'; '' when rankable). Sorted by period, region.
+        ``line``, ``parent_of`` (the regions ranked in the same period that lie below this one, comma-separated;
+        empty for none), ``left_out`` (bool: not ranked because it is their parent), ``n_peers`` (rankable
+        regions in the period), ``rankable`` (bool) and ``reason`` (why a row is not ranked: 'period unknown',
+        :data:`PARENT_REASON`, 'several figures for the region and period', 'only region in its period'; ''
+        when rankable). Sorted by period, then in the order of the data (never by name).
 
     Raises
     ------
     ValueError
-        For ``data`` of the wrong type, ``indicator`` not a non-empty string, or bad ``regions``/``period``.
+        For ``data`` of the wrong type, ``indicator`` not a non-empty string, bad ``regions``/``period`` or
+        ``parents`` (see :func:`region_parents`).
 
     Notes
     -----
     Two figures of period ``unknown`` are not known to share a period, so they are never ranked. A region is
-    ranked only against other contestants with a rate of the same indicator for the same period label.
+    ranked only against other regions with a rate of the same indicator for the same period label. A region
+    is left out only when the dataset names it as the parent (or a region further up) of another region ranked
+    in that period: the race ranks the counties of a city, and the city is not one of them. Without that
+    information no region is left out, whoever wrote the document: a county that reports its own figures and
+    lists its peers' competes with them.
     """
     if not isinstance(indicator, str) or not indicator:
         raise ValueError(f"indicator: expected an indicator name, got {indicator!r}")
-    if organisers is None:
-        organisers = organising_regions(data) if isinstance(data, Dataset) else []
+    if parents is None:
+        parents = region_parents(data) if isinstance(data, Dataset) else pd.Series(dtype=object)
+    elif isinstance(parents, pd.DataFrame):
+        parents = region_parents(parents)
+    elif isinstance(parents, dict):
+        parents = pd.Series(parents, dtype=object)
+    elif not isinstance(parents, pd.Series):
+        raise ValueError(f"parents: expected a Series or dict (child region -> parent region) or a regions "
+                         f"DataFrame, got {type(parents).__name__}")
+    up = _ancestors(parents)
     sel = select_observations(data, regions=regions, period=period).observations
     rows = sel[(sel["indicator"] == indicator) & sel["yoy_pct"].notna() & sel["entity"].isna()]
     out = pd.DataFrame({"region": rows["region"], "period": rows["period"].astype(str),
                         "growth_pct": rows["yoy_pct"].astype(float), "growth_qualifier": rows["yoy_qualifier"],
                         "yoy_raw": rows["yoy_raw"] if "yoy_raw" in rows else pd.NA, "obs_id": rows["obs_id"],
                         "doc": rows["doc"], "line": rows["line"]})
-    out["organiser"] = out["region"].isin(list(organisers))
     dup = out.duplicated(["region", "period"], keep=False)
     unknown = out["period"] == "unknown"
-    candidate = ~unknown & ~out["organiser"] & ~dup
+    comparable = ~unknown & ~dup
+    below: dict[tuple[str, str], list[str]] = {}
+    for reg, per in zip(out.loc[comparable, "region"], out.loc[comparable, "period"]):
+        for anc in up.get(reg, ()):
+            below.setdefault((anc, per), []).append(reg)
+    out["parent_of"] = [", ".join(below.get((r, p), [])) for r, p in zip(out["region"], out["period"])]
+    out["left_out"] = comparable & (out["parent_of"] != "")
+    candidate = comparable & ~out["left_out"]
     out["n_peers"] = candidate.groupby(out["period"]).transform("sum").astype(int)
     out["rankable"] = candidate & (out["n_peers"] >= 2)
-    out["reason"] = np.select([unknown, out["organiser"], dup, ~out["rankable"]],
-                              ["period unknown", "organiser of the race", "several figures for the region and period",
+    out["reason"] = np.select([unknown, dup, out["left_out"], ~out["rankable"]],
+                              ["period unknown", "several figures for the region and period", PARENT_REASON,
                                "only region in its period"], default="")
-    return out.sort_values(["period", "region"], kind="stable").reset_index(drop=True)
+    return out.sort_values("period", kind="stable").reset_index(drop=True)
+
+
+def left_out_regions(panel: pd.DataFrame) -> pd.DataFrame:
+    """Who a :func:`growth_panel` leaves out of the ranking as the parent of ranked regions, and when.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        Output of :func:`growth_panel`.
+
+    Returns
+    -------
+    DataFrame
+        One row per region left out in some period, in the order of the panel: ``region``, ``periods``
+        (comma-separated, in panel order) and ``parent_of`` (the regions below it that were ranked in those
+        periods, comma-separated, in order of first appearance). Empty (with these columns) when nobody is left
+        out.
+
+    Raises
+    ------
+    ValueError
+        If ``panel`` lacks the panel's columns.
+    """
+    need = ["region", "period", "left_out", "parent_of"]
+    if not isinstance(panel, pd.DataFrame) or any(c not in panel.columns for c in need):
+        raise ValueError(f"panel: expected the output of growth_panel (columns {need})")
+    p = panel[panel["left_out"].astype(bool)]
+    rows = []
+    for region, g in p.groupby("region", sort=False):
+        kids = pd.unique(pd.Series([k for v in g["parent_of"] for k in str(v).split(", ") if k], dtype=object))
+        rows.append({"region": region, "periods": ", ".join(pd.unique(g["period"].astype(str))),
+                     "parent_of": ", ".join(kids)})
+    return pd.DataFrame(rows, columns=["region", "periods", "parent_of"])
 
 
 def race_table(panel: pd.DataFrame, k: int = 3) -> pd.DataFrame:
@@ -1008,9 +1123,10 @@ def race_table(panel: pd.DataFrame, k: int = 3) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Columns ``period``, ``region``, ``growth_pct``, ``growth_qualifier``, ``rank`` (1 = fastest growth; ties
-        share the best place, ``method='min'``), ``n_ranked``, ``rewarded`` (bool), ``obs_id``; sorted by period
-        and rank. Empty (with these columns) when no row is rankable.
+        Columns ``period``, ``region``, ``growth_pct``, ``growth_qualifier``, ``rank`` (integer, Int64: 1 =
+        fastest growth; ties share the best place, ``method='min'``), ``n_ranked``, ``rewarded`` (bool),
+        ``obs_id``; sorted by period and rank, tied regions in the order of the panel (never by name). Empty
+        (with these columns) when no row is rankable.
 
     Raises
     ------
@@ -1033,7 +1149,8 @@ def race_table(panel: pd.DataFrame, k: int = 3) -> pd.DataFrame:
     if p.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     board = scoreboard(p, "region", "growth_pct", "period", k=int(k))
-    return board[cols].sort_values(["period", "rank", "region"], kind="stable").reset_index(drop=True)
+    board["rank"] = board["rank"].round().astype("Int64")  # method 'min': whole places
+    return board[cols].sort_values(["period", "rank"], kind="stable").reset_index(drop=True)
 
 
 def race_stability(panel: pd.DataFrame) -> pd.DataFrame:
@@ -1079,8 +1196,9 @@ def reward_counts(board: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Indexed by ``region``: ``periods`` (ranked), ``rewarded`` (count), ``best_rank``, ``worst_rank``,
-        ``mean_rank``; sorted by rewards (most first), then mean rank. Empty when the board is empty.
+        Indexed by ``region``: ``periods`` (ranked), ``rewarded`` (count), ``best_rank``, ``worst_rank``
+        (integers, Int64), ``mean_rank`` (float); sorted by rewards (most first), then mean rank, then best
+        rank, regions still tied in the order of the board (never by name). Empty when the board is empty.
 
     Raises
     ------
@@ -1098,10 +1216,13 @@ def reward_counts(board: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["periods", "rewarded", "best_rank", "worst_rank", "mean_rank"],
                             index=pd.Index([], name="region"))
     b = board.assign(rank=board["rank"].astype(float), rewarded=board["rewarded"].astype(bool))
-    out = b.groupby("region").agg(periods=("rank", "size"), rewarded=("rewarded", "sum"), best_rank=("rank", "min"),
-                                  worst_rank=("rank", "max"), mean_rank=("rank", "mean"))
+    out = b.groupby("region", sort=False).agg(periods=("rank", "size"), rewarded=("rewarded", "sum"),
+                                              best_rank=("rank", "min"), worst_rank=("rank", "max"),
+                                              mean_rank=("rank", "mean"))
     out["rewarded"] = out["rewarded"].astype(int)
-    return out.sort_values(["rewarded", "mean_rank"], ascending=[False, True], kind="stable")
+    for c in ("best_rank", "worst_rank"):
+        out[c] = out[c].round().astype("Int64")
+    return out.sort_values(["rewarded", "mean_rank", "best_rank"], ascending=[False, True, True], kind="stable")
 
 
 # --- statistical checks -------------------------------------------------------------------------------------

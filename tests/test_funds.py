@@ -552,3 +552,15 @@ def test_bad_tables_raise():
         fund_ratios(frame([YIWU]).drop(columns="committed_qualifier"))
     with pytest.raises(ValueError, match="usual_range"):
         policy_context(4.0, usual_range=(5.0, 3.0))
+
+
+def test_aggregate_states_the_sums_behind_each_ratio():
+    # synthetic: leverage (10 + 约30) / (2 + 10); the third fund states no commitment and is left out of both sums
+    df = frame([fund("a", "S", total_size=10.0, committed=2.0),
+                fund("b", "S", total_size=30.0, size_q="about", committed=10.0),
+                fund("c", "S", total_size=100.0)])
+    row = aggregate_funds(df).loc[("S", "existing", "yuan")]
+    assert row["leverage_numerator"] == 40.0 and row["leverage_numerator_qualifier"] == "about"
+    assert row["leverage_denominator"] == 12.0 and row["leverage_denominator_qualifier"] == "exact"
+    assert row["leverage"] == pytest.approx(row["leverage_numerator"] / row["leverage_denominator"])
+    assert row["leverage_qualifier"] == "about" and row["total_size"] == 140.0

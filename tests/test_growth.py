@@ -471,7 +471,10 @@ def test_rank_stability_matches_scipy(data):
     out = rank_stability(df, "r", "v", "p")
     ref = stats.spearmanr(x, y)
     assert out.loc[0, "rho"] == pytest.approx(ref.statistic, abs=1e-9)
-    assert out.loc[0, "p_value"] == pytest.approx(ref.pvalue, rel=1e-6, abs=1e-12)
+    if abs(ref.statistic) < 1 - 1e-12:
+        assert out.loc[0, "p_value"] == pytest.approx(ref.pvalue, rel=1e-6, abs=1e-12)
+    else:  # scipy's t approximation says p = 0 there; the exact p-value is positive
+        assert 0 < out.loc[0, "p_value"] <= 1
 
 
 @pytest.mark.parametrize(
@@ -491,3 +494,36 @@ def test_rank_stability_matches_scipy(data):
 def test_scoreboard_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def _brute_force_p(x, y):
+    """Exact two-sided permutation p-value of Spearman's rho: share of the orders of y with |rho| >= observed."""
+    import itertools
+
+    obs = abs(stats.spearmanr(x, y).statistic)
+    hits = [abs(stats.spearmanr(x, perm).statistic) >= obs - 1e-12 for perm in itertools.permutations(y)]
+    return sum(hits) / len(hits)
+
+
+@pytest.mark.parametrize("x, y", [
+    ([1, 2, 3], [10, 20, 30]),                     # rho = 1, n = 3: 2 of 3! orders give |rho| = 1
+    ([1, 2, 3, 4, 5], [5, 4, 3, 2, 1]),            # rho = -1, n = 5: 2 / 120
+    ([1, 1, 2, 3], [5, 5, 6, 9]),                  # ties (2, 1, 1): only rho = +1 reachable, 2! / 4!
+    ([1, 1, 2, 2, 3], [4, 4, 7, 7, 8]),            # ties (2, 2, 1): not symmetric, 2! 2! / 5!
+    ([1, 1, 2, 3, 3], [0, 0, 1, 2, 2]),            # ties (2, 1, 2): symmetric, 2 * 2! 2! / 5!
+])
+def test_rank_stability_perfect_correlation_has_exact_p_not_zero(x, y):
+    # synthetic: two periods ranked alike (or exactly reversed); the t approximation would say p = 0
+    n = len(x)
+    df = pd.DataFrame({"r": list(range(n)) * 2, "p": [0] * n + [1] * n, "v": list(x) + list(y)})
+    out = rank_stability(df, "r", "v", "p")
+    assert abs(out.loc[0, "rho"]) == pytest.approx(1.0)
+    assert out.loc[0, "p_value"] > 0
+    assert out.loc[0, "p_value"] == pytest.approx(_brute_force_p(x, y))
+
+
+def test_rank_stability_perfect_correlation_many_regions():
+    # synthetic: 10 regions in the same order twice: p = 2 / 10! = 5.5e-7, tiny but not 0
+    df = pd.DataFrame({"r": list(range(10)) * 2, "p": [0] * 10 + [1] * 10, "v": list(range(10)) * 2})
+    p = rank_stability(df, "r", "v", "p").loc[0, "p_value"]
+    assert p == pytest.approx(2 / math.factorial(10)) and p > 0

@@ -433,3 +433,119 @@ def test_property_matrix_money_is_the_top_level_sum(base, sizes, counts, leak):
             assert math.isnan(avg[f"f{i}"])  # no size, or a single fund: no average
         else:
             assert avg[f"f{i}"] == pytest.approx(s / sum(counts))
+
+
+# --- totals per region (issue 8, item 7) ---------------------------------------------------------------------
+
+def _totals_funds():
+    """SYNTHETIC funds of two made-up regions R and Q (figures in yuan, made up for the test)."""
+    return [
+        fund("a", size=10 * YI, committed=2 * YI, paid_in=1 * YI),
+        fund("b", size=30 * YI, size_q="about", committed=10 * YI, paid_in=5 * YI, paid_in_q="at_least"),
+        # a group of 3 funds broken down by type; the breakdown row wrongly carries money, which must not count
+        fund("g", fund_type="mixed", n_funds=3, size=20 * YI, committed=5 * YI),
+        fund("g1", fund_type="sub", part_of="g", n_funds=3, size=7 * YI, committed=3 * YI, paid_in=3 * YI),
+        fund("d", size=100 * YI),  # no commitment: in no ratio
+        fund("p", status="planned", size=50 * YI, committed=10 * YI),
+        fund("f", region="Q", size=8 * YI, committed=4 * YI, paid_in=4 * YI),
+    ]
+
+
+def test_ratio_totals_synthetic_golden(base):
+    t = sf.ratio_totals(make_ds(base, _totals_funds()))
+    r = t[(t["scope"] == "region") & (t["region"] == "R") & (t["status"] == "existing")].set_index("measure")
+    # by hand: records stating size and committed are a, b, g (not g1, a breakdown row; not d):
+    # (10 + 约30 + 20) / (2 + 10 + 5) = 60 / 17, approximate because 约30 is
+    lev = r.loc["leverage"]
+    assert lev["value"] == pytest.approx(60 / 17) and lev["qualifier"] == "about"
+    assert lev["n_records"] == 3 and lev["fund_ids"] == "a, b, g"
+    assert lev["numerator_value"] == pytest.approx(60 * YI) and lev["numerator_qualifier"] == "about"
+    assert lev["denominator_value"] == pytest.approx(17 * YI) and lev["denominator_qualifier"] == "exact"
+    assert lev["value_text"] == "about 3.53×" and lev["numerator_text"] == "约60亿元"
+    # paid-in ratio over a and b only (g states no paid-in): (1 + 5 or more) / (2 + 10) = 0.5, a lower bound
+    pr = r.loc["paid_in_ratio"]
+    assert pr["value"] == pytest.approx(6 / 12) and pr["qualifier"] == "at_least" and pr["n_records"] == 2
+    assert pr["bound"] == "lower bound" and pr["value_text"] == "at least 50 %"
+    ps = r.loc["public_share"]
+    assert ps["value"] == pytest.approx(17 / 60) and ps["qualifier"] == "about" and ps["n_records"] == 3
+    # planned funds are never pooled with existing ones, and their size is a target
+    p = t[(t["region"] == "R") & (t["status"] == "planned")].set_index("measure").loc["leverage"]
+    assert p["value"] == pytest.approx(5.0) and p["numerator"] == "target_size" and p["n_records"] == 1
+    # pooled over both regions: (60 + 8) / (17 + 4), made of 4 records of 2 regions
+    allr = t[t["scope"] == sf.ALL_REGIONS].set_index(["status", "measure"])
+    assert allr.loc[("existing", "leverage"), "value"] == pytest.approx(68 / 21)
+    assert allr.loc[("existing", "leverage"), "n_records"] == 4
+    assert allr.loc[("existing", "leverage"), "n_regions"] == 2
+    assert allr.loc[("existing", "paid_in_ratio"), "value"] == pytest.approx(10 / 16)
+    # the planned fund is in R only: no pooled planned total
+    assert ("planned", "leverage") not in allr.index
+    # regions first, in the order of the data (R before Q), then the pooled rows
+    assert t["region"].drop_duplicates().tolist() == ["R", "Q", sf.ALL_REGIONS]
+
+
+def test_ratio_totals_only_one_region_has_no_pooled_rows(base):
+    t = sf.ratio_totals(make_ds(base, _totals_funds()), regions=["R"])
+    assert set(t["scope"]) == {"region"} and set(t["region"]) == {"R"}
+    assert sf.ratio_totals(make_ds(base, [fund("x", size=1.0)])).empty
+
+
+def test_ratio_totals_embedded_and_testland(ds, base):
+    # doc 002 line 21: Yiwu is the one region with a record stating both figures: 56.45亿元 / 29亿元
+    t = sf.ratio_totals(ds)
+    assert set(t["region"]) == {"Yiwu"} and set(t["n_records"]) == {1}
+    assert t.set_index("measure").loc["leverage", "value"] == pytest.approx(56.45 / 29)
+    # synthetic Testland: one group of 4 funds (40亿元, committed 10亿元, paid in 6亿元) with breakdown rows
+    tl = sf.ratio_totals(base).set_index("measure")
+    assert tl.loc["leverage", "value"] == pytest.approx(4.0) and tl.loc["paid_in_ratio", "value"] == pytest.approx(0.6)
+    assert set(tl["n_records"]) == {1}
+
+
+def test_coverage_counts_paid_in_records_not_regions(base):
+    cov = sf.figure_coverage(make_ds(base, _totals_funds()))
+    # by hand: a, b (R) and f (Q) state paid-in and committed capital; g1 is a breakdown row, not a record
+    assert cov["with_paid_in_and_committed"].to_dict() == {"Q": 1, "R": 2}
+    assert cov["with_paid_in_and_committed"].sum() == 3
+
+
+def test_notebook_02_totals_sentences(tmp_path):
+    """Study 02 on a SYNTHETIC dataset folder: the totals and the count of paid-in records, as written."""
+    import papermill as pm
+    import nbformat
+    from conftest import write_dataset
+
+    from analysis import config
+
+    rows = []
+    for f in _totals_funds():
+        r = {k: v for k, v in f.items() if v is not None}
+        for c in ("total_size", "committed", "paid_in"):
+            if c in r:
+                r[f"{c}_raw"] = f"{'约' if r[f'{c}_qualifier'] == 'about' else ''}{r[c] / YI:g}亿元" + (
+                    "以上" if r[f"{c}_qualifier"] == "at_least" else "")
+        rows.append(r)
+    doc = {"doc": "synthetic.txt", "title_en": "Synthetic funds (made up)", "kind": "work_summary",
+           "publisher": "tests", "published": "2022", "period": "2022", "region": "R", "damaged": "false"}
+    folder = write_dataset(tmp_path / "data", {"documents": [doc], "funds": rows})
+    out = tmp_path / "out.ipynb"
+    pm.execute_notebook(str(config.NOTEBOOKS_DIR / "02-fund-leverage.ipynb"), str(out),
+                        parameters={"data_dir": str(folder)}, kernel_name="python3", progress_bar=False,
+                        cwd=str(config.NOTEBOOKS_DIR))
+    nb = nbformat.read(out, as_version=4)
+    text = "\n".join(str(o.get("data", {}).get("text/markdown", "")) for c in nb.cells for o in c.get("outputs", []))
+    assert "the paid-in ratio needs paid-in and committed capital: **3** record(s)" in text
+    assert ("**R**, existing funds in yuan: leverage **about 3.53×** (approximate: Σ total size 约60亿元 / "
+            "Σ committed 17亿元, 3 record(s): a, b, g)") in text
+    assert "paid-in ratio **at least 50 %** (lower bound: Σ paid in 超6亿元 / Σ committed 12亿元, 2 record(s): a, b)" in text
+    # record b: committed 10亿元, paid in 5亿元 or more, so at most 5亿元 is still to be paid
+    assert "so 不超过5亿元 of the commitment is still to be paid" in text
+    assert "**R**, planned funds in yuan (sizes are targets): leverage **5×**" in text
+    assert "**All regions together** (records of 2 regions added as stated;" in text
+    assert "leverage **about 3.24×**" in text  # 68 / 21
+    assert "weighted by each record" in text
+
+
+def test_study_regions_in_the_order_of_the_data(base):
+    # synthetic: by code point 丙 (U+4E19) < 乙 (U+4E59) < 甲 (U+7532); the funds name 甲县 first, the stakes 丙县
+    d = make_ds(base, [fund("a", region="甲县", size=1.0), fund("b", region="乙县", size=1.0),
+                       fund("c", region="甲县", size=1.0)], [stake("s", 1.0, region="丙县")])
+    assert sf.study_regions(d) == (["甲县", "乙县", "丙县"], [])

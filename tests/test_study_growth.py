@@ -336,39 +336,127 @@ def test_times_readings_exact_synthetic():
 # --- scoreboard ---------------------------------------------------------------------------------------------
 
 
-def test_organising_regions(ds, tl):
-    # doc 001 is about Taizhou and reports Linhai, Yuhuan and Xianju
-    assert sg.organising_regions(ds) == ["Taizhou"]
-    assert sg.organising_regions(tl) == ["Testland"]
+def test_region_parents_without_a_parent_column(ds, tl):
+    # neither the embedded dataset nor the synthetic test region says which region lies above which
+    assert sg.region_parents(ds).empty and sg.region_parents(tl).empty
+    assert sg.region_parents(pd.DataFrame({"region": ["A"], "region_zh": ["甲"]})).empty
     with pytest.raises(ValueError, match="Dataset"):
-        sg.organising_regions(pd.DataFrame())
+        sg.region_parents([1, 2])
+
+
+def test_region_parents_reads_the_parent_column():
+    # synthetic regions table: two counties under a city, the city under a province, one region on its own
+    table = pd.DataFrame({"region": ["A", "B", "City", "Province", "Alone"],
+                          "parent": ["City", " City ", "Province", None, ""]})
+    parents = sg.region_parents(table)
+    assert parents.to_dict() == {"A": "City", "B": "City", "City": "Province"}
+
+
+@pytest.mark.parametrize("rows, match", [
+    ({"region": ["A"], "parent": ["A"]}, r"row 2, column 'parent'.*'A'.*the region itself"),
+    ({"region": ["A", "B", "A"], "parent": ["C", "C", "D"]}, r"row 4, column 'parent'.*one parent of 'A'.*'C', 'D'"),
+    ({"region": ["A", "B"], "parent": ["B", "A"]}, r"column 'parent'.*cycle"),
+    ({"name": ["A"], "parent": ["B"]}, "column 'region' is missing"),
+])
+def test_region_parents_bad_tables(rows, match):
+    # synthetic
+    with pytest.raises(ValueError, match=match):
+        sg.region_parents(pd.DataFrame(rows))
 
 
 def test_growth_panel_default_has_nothing_to_rank(ds):
     panel = sg.growth_panel(ds)
-    # doc 001 line 10 (Taizhou 2022Q1 13.7 %) and doc 004 line 14 (eastern cluster, period unknown, 42.45 %)
-    assert dict(zip(panel["obs_id"], panel["reason"])) == {"d001-o02": "organiser of the race",
+    # doc 001 line 10 (Taizhou 2022Q1 13.7 %) and doc 004 line 14 (eastern cluster, period unknown, 42.45 %):
+    # Taizhou is not left out (the dataset names no parent), it is simply alone in its period
+    assert dict(zip(panel["obs_id"], panel["reason"])) == {"d001-o02": "only region in its period",
                                                           "d004-o01": "period unknown"}
-    assert not panel["rankable"].any()
+    assert not panel["rankable"].any() and not panel["left_out"].any()
     assert sg.race_table(panel).empty and sg.race_stability(panel).empty
-    # without the organiser rule Taizhou is still alone in its period
-    alone = sg.growth_panel(ds, organisers=[])
-    assert alone.set_index("obs_id").loc["d001-o02", "reason"] == "only region in its period"
+    assert sg.left_out_regions(panel).empty
 
 
 def test_race_on_test_region(tl):
-    # synthetic test region: districts' growth 2022Q1 North 12, South 18, East 7
+    # synthetic test region: growth 2022Q1 North 12, South 18, East 7 and Testland itself 10; the data do not
+    # say Testland lies above the others, so it is ranked with them
     panel = sg.growth_panel(tl)
-    assert not panel.loc[panel["region"] == "Testland", "rankable"].any()
+    assert panel.loc[panel["period"] == "2022Q1", "rankable"].all()
     board = sg.race_table(panel, k=1)
-    q1 = board[board["period"] == "2022Q1"].set_index("region")
-    assert q1["rank"].to_dict() == {"Testland South": 1.0, "Testland North": 2.0, "Testland East": 3.0}
-    assert q1["rewarded"].to_dict() == {"Testland South": True, "Testland North": False, "Testland East": False}
+    q1 = board[board["period"] == "2022Q1"]
+    assert q1["region"].tolist() == ["Testland South", "Testland North", "Testland", "Testland East"]
+    assert q1["rank"].tolist() == [1, 2, 3, 4] and str(q1["rank"].dtype) == "Int64"
+    assert q1["rewarded"].tolist() == [True, False, False, False]
     counts = sg.reward_counts(board)
     assert counts["rewarded"].sum() == 3 and set(counts["periods"]) == {3}
-    # by hand: ranks (N, S, E) 2022Q1 (2, 1, 3), 2022Q2 (1, 3, 2): sum d^2 = 6, rho = 1 - 36/24 = -0.5
+    # by hand, ranks (N, S, E, T): 2022Q1 (2, 1, 4, 3), 2022Q2 (1, 4, 3, 2), 2022Q3 (4, 3, 1, 2):
+    # sum d^2 = 1 + 9 + 1 + 1 = 12, rho = 1 - 6 * 12 / (4 * 15) = -0.2; then 9 + 1 + 4 + 0 = 14, rho = -0.4
     stab = sg.race_stability(panel)
-    assert stab["rho"].tolist() == pytest.approx([-0.5, -0.5]) and set(stab["n"]) == {3}
+    assert stab["rho"].tolist() == pytest.approx([-0.2, -0.4]) and set(stab["n"]) == {4}
+
+
+def _race_ds(tl, obs_rows, doc_region):
+    """A Dataset (from the synthetic Testland folder) whose documents and observations are SYNTHETIC rows."""
+    import dataclasses
+
+    docs = pd.DataFrame([{**tl.documents.iloc[0].to_dict(), "doc": "synthetic.txt", "region": doc_region}])
+    return dataclasses.replace(tl, documents=docs.astype(tl.documents.dtypes.to_dict()), observations=obs_rows)
+
+
+def _rates(*triples):
+    """SYNTHETIC fixed-asset investment growth rows (region, period, percent), in the order given."""
+    return frame(*({"region": r, "period": p, "indicator": "fixed_asset_investment", "yoy_pct": g}
+                   for r, p, g in triples))
+
+
+def test_a_county_reporting_itself_and_its_peers_is_ranked(tl):
+    # synthetic: county 甲县 writes the report and lists its peers 乙县 and 丙县; nothing says it is above them
+    obs = _rates(("甲县", "2022Q1", 9.0), ("乙县", "2022Q1", 12.0), ("丙县", "2022Q1", 5.0))
+    panel = sg.growth_panel(_race_ds(tl, obs, "甲县"))
+    assert panel["rankable"].all() and not panel["left_out"].any() and set(panel["reason"]) == {""}
+    board = sg.race_table(panel, k=1)
+    assert board["region"].tolist() == ["乙县", "甲县", "丙县"] and board["rank"].tolist() == [1, 2, 3]
+    assert sg.left_out_regions(panel).empty
+
+
+def test_a_city_above_its_counties_is_left_out_and_named():
+    # synthetic: 市 lies above 甲县, 乙县 and 丙县; 省 above 市; in 2023 the city and another city are compared
+    parents = {"甲县": "市", "乙县": "市", "丙县": "市", "市": "省", "另一市": "省"}
+    obs = _rates(("市", "2022Q1", 10.0), ("甲县", "2022Q1", 9.0), ("乙县", "2022Q1", 12.0), ("丙县", "2022Q1", 5.0),
+                 ("省", "2022Q1", 8.0),
+                 ("市", "2022Q2", 11.0), ("甲县", "2022Q2", 10.0), ("乙县", "2022Q2", 13.0),
+                 ("市", "2023", 7.0), ("另一市", "2023", 6.0))
+    panel = sg.growth_panel(obs, parents=parents).set_index(["period", "region"])
+    assert panel.loc[("2022Q1", "市"), "reason"] == sg.PARENT_REASON
+    assert panel.loc[("2022Q1", "市"), "parent_of"] == "甲县, 乙县, 丙县"
+    # the province is above the counties through the city
+    assert panel.loc[("2022Q1", "省"), "left_out"] and panel.loc[("2022Q1", "省"), "parent_of"] == "市, 甲县, 乙县, 丙县"
+    assert panel.loc[("2022Q1", "甲县"), "n_peers"] == 3
+    # in 2023 no region below the city has a rate: the city is ranked against the other city
+    assert panel.loc[("2023", "市"), "rankable"] and not panel.loc[("2023", "市"), "left_out"]
+    left = sg.left_out_regions(panel.reset_index())
+    assert left.to_dict("records") == [
+        {"region": "市", "periods": "2022Q1, 2022Q2", "parent_of": "甲县, 乙县, 丙县"},
+        {"region": "省", "periods": "2022Q1", "parent_of": "市, 甲县, 乙县, 丙县"}]
+    board = sg.race_table(panel.reset_index(), k=1)
+    assert board.loc[board["period"] == "2022Q1", "region"].tolist() == ["乙县", "甲县", "丙县"]
+    # the same relation read from a regions table
+    table = pd.DataFrame({"region": list(parents), "parent": list(parents.values())})
+    same = sg.growth_panel(obs, parents=table)
+    pd.testing.assert_frame_equal(same, panel.reset_index()[same.columns])
+
+
+def test_race_orders_chinese_names_by_rank_then_data_not_by_code_point():
+    # synthetic: 玉环 and 临海 tie in 2022Q1; by code point 临 (U+4E34) would come before 玉 (U+7389)
+    obs = _rates(("玉环", "2022Q1", 10.0), ("临海", "2022Q1", 10.0), ("仙居", "2022Q1", 5.0),
+                 ("玉环", "2022Q2", 10.0), ("临海", "2022Q2", 10.0), ("仙居", "2022Q2", 5.0))
+    panel = sg.growth_panel(obs)
+    assert panel["region"].tolist() == ["玉环", "临海", "仙居"] * 2
+    board = sg.race_table(panel, k=1)
+    assert board["region"].tolist() == ["玉环", "临海", "仙居"] * 2 and board["rank"].tolist() == [1, 1, 3] * 2
+    counts = sg.reward_counts(board)
+    assert counts.index.tolist() == ["玉环", "临海", "仙居"]
+    assert counts["best_rank"].tolist() == [1, 1, 3] and str(counts["best_rank"].dtype) == "Int64"
+    html = analysis.report.show(board).data
+    assert "<td>1</td>" in html and "1.0" not in html
 
 
 def test_growth_panel_filters_and_ties():
@@ -469,3 +557,82 @@ def test_used_obs_ids_and_provenance(ds):
     assert set(prov["line"]) == {61, 65, 14}
     with pytest.raises(ValueError, match="DataFrames"):
         sg.used_obs_ids(["d001-o22"])
+
+
+# --- what study 01 prints: ranks, p-values, who is left out ---------------------------------------------------
+
+
+@pytest.mark.parametrize("p, text, bare", [
+    (0.0, "p < 0.001", "< 0.001"), (2 / 40320, "p < 0.001", "< 0.001"), (1 / 3, "p = 0.333", "0.333"),
+    (0.0424, "p = 0.042", "0.042"), (1.0, "p = 1.000", "1.000"), (float("nan"), "p n/a", "n/a"),
+])
+def test_fmt_p_never_writes_p_equals_zero(p, text, bare):
+    assert analysis.report.fmt_p(p) == text and analysis.report.fmt_p(p, label=False) == bare
+
+
+def test_fmt_p_bad_input():
+    with pytest.raises(ValueError, match="probability"):
+        analysis.report.fmt_p(1.5)
+    with pytest.raises(ValueError, match="digits"):
+        analysis.report.fmt_p(0.5, digits=0)
+
+
+def test_notebook_01_race_sentences(tmp_path):
+    """Study 01 on a SYNTHETIC dataset folder: county 甲县 writes the report and lists its peers 乙县 and 丙县,
+    who keep the same order in two quarters (rho = 1 over n = 3: exact p = 2 / 3! = 1/3)."""
+    import nbformat
+    import papermill as pm
+    from conftest import write_dataset
+
+    from analysis import config
+
+    doc = {"doc": "synthetic.txt", "title_en": "Synthetic county report (made up)", "kind": "work_summary",
+           "publisher": "tests", "published": "2022", "period": "2022", "region": "甲县", "damaged": "false"}
+    rates = [("甲县", "2022Q1", 9), ("乙县", "2022Q1", 12), ("丙县", "2022Q1", 5),
+             ("甲县", "2022Q2", 8), ("乙县", "2022Q2", 11), ("丙县", "2022Q2", 4)]
+    obs = [{"obs_id": f"s-o{i}", "region": r, "period": per, "measure": "flow", "indicator": "fixed_asset_investment",
+            "indicator_zh": "固定资产投资", "status": "actual", "yoy_pct": g, "yoy_qualifier": "exact",
+            "yoy_raw": f"{g}%", "quality": "ok", "doc": "synthetic.txt", "line": i}
+           for i, (r, per, g) in enumerate(rates, start=1)]
+    folder = write_dataset(tmp_path / "data", {"documents": [doc], "observations": obs})
+    out = tmp_path / "out.ipynb"
+    pm.execute_notebook(str(config.NOTEBOOKS_DIR / "01-investment-growth.ipynb"), str(out),
+                        parameters={"data_dir": str(folder), "top_k": 1}, kernel_name="python3",
+                        progress_bar=False, cwd=str(config.NOTEBOOKS_DIR))
+    nb = nbformat.read(out, as_version=4)
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    text = "\n".join(str(o.get("data", {}).get("text/markdown", "")) for o in outputs)
+    html = "\n".join(str(o.get("data", {}).get("text/html", "")) for o in outputs)
+    assert "No region is left out of the ranking: the dataset does not say which region lies above which" in text
+    assert "2022Q1 → 2022Q2: rho = 1 (p = 0.333, n = 3 regions)" in text
+    assert "p = 0 " not in text and "p = 0," not in text and "p = 0)" not in text
+    # by hand: 乙县 first both quarters, then 甲县, then 丙县
+    assert "the top 1 reward went 2 time(s) to 乙县, the most of any region; never rewarded: 甲县, 丙县" in text
+    board = html[html.index("Scoreboard: rank"):]
+    board = board[:board.index("</table>")]
+    assert [board.index(r) for r in ("乙县", "甲县", "丙县")] == sorted(board.index(r) for r in ("乙县", "甲县", "丙县"))
+    assert "<td>1</td>" in board and "<td>3</td>" in board
+    assert "<td>1.0</td>" not in board and "<td>3.0</td>" not in board  # ranks, not growth rates (9.0 ...)
+
+
+def test_regions_studied_in_the_order_of_the_data():
+    # synthetic: by code point 丙 (U+4E19) < 乙 (U+4E59) < 甲 (U+7532); the data name 甲县 first
+    obs = _rates(("甲县", "2022Q1", 9.0), ("乙县", "2022Q1", 12.0), ("丙县", "2022Q1", 5.0), ("甲县", "2022Q2", 1.0))
+    assert sg.select_observations(obs).regions == ["甲县", "乙县", "丙县"]
+    assert sg.select_observations(obs, regions=["丙县", "甲县"]).regions == ["丙县", "甲县"]
+
+
+def test_tables_of_study_01_list_regions_in_the_order_of_the_data():
+    # synthetic: levels with rates, and a total with its components, for 甲县 (named first) and 丙县;
+    # by code point 丙 (U+4E19) would come before 甲 (U+7532)
+    rows = []
+    for region in ("甲县", "丙县"):
+        rows += [{"region": region, "period": "2022", "indicator": "fixed_asset_investment", "value": 30e8,
+                  "yoy_pct": 10.0},
+                 {"region": region, "period": "2022", "indicator": "government_investment", "value": 10e8,
+                  "yoy_pct": 10.0},
+                 {"region": region, "period": "2022", "indicator": "industrial_investment", "value": 20e8,
+                  "yoy_pct": 10.0}]
+    obs = frame(*rows)
+    assert sg.levels_and_rates(obs)["region"].drop_duplicates().tolist() == ["甲县", "丙县"]
+    assert sg.component_keys(obs)["region"].tolist() == ["甲县", "丙县"]
