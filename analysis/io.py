@@ -499,6 +499,9 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
                 f"{path}: not UTF-8; read as GB18030 (GBK), the encoding of Excel's plain 'CSV' on Chinese Windows. "
                 "Check its Chinese text, and save it as 'CSV UTF-8 (Comma delimited)' to load it without this guess."),
                 stacklevel=2)
+        for c in table_meta(table).columns:  # an optional column left out of the file loads empty
+            if c.optional and c.name not in df.columns:
+                df[c.name] = ""
         df, cell_problems = _coerce(df, table, path.name)
         file_problems = list(cell_problems)
         try:

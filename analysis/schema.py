@@ -41,6 +41,8 @@ class ColumnMeta:
     allowed: tuple[str, ...] | None = None
     ge: float | None = None
     le: float | None = None
+    #: a column a user's file may leave out (it loads empty); only nullable columns added to a table later
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ def table_meta(table: str, meta_dir: Path | None = None) -> TableMeta:
         checks = spec.get("checks") or {}
         if spec["type"] not in _DTYPES:
             raise ValueError(f"{path}: column {name!r} has unknown type {spec['type']!r}")
+        if spec.get("optional") and not spec.get("nullable"):
+            raise ValueError(f"{path}: column {name!r} is optional, so it must be nullable")
         cols.append(
             ColumnMeta(
                 name=name,
@@ -88,6 +92,7 @@ def table_meta(table: str, meta_dir: Path | None = None) -> TableMeta:
                 allowed=tuple(spec["allowed"]) if spec.get("allowed") else None,
                 ge=checks.get("ge"),
                 le=checks.get("le"),
+                optional=bool(spec.get("optional", False)),
             )
         )
     return TableMeta(

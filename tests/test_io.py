@@ -345,3 +345,18 @@ def test_every_allowed_value_is_documented_in_sidecar_and_codebook(table, column
     for v in meta.allowed:
         assert v in meta.description, f"{table}.{column}: {v!r} not described in the sidecar"
         assert v in codebook, f"{table}.{column}: {v!r} not in data/CODEBOOK.md"
+
+
+def test_optional_column_may_be_left_out_but_a_required_one_may_not(tmp_path):
+    # synthetic: a regions table written before the `parent` column existed (optional: true in its sidecar)
+    write_dataset(tmp_path, SYNTHETIC_ROWS)
+    (tmp_path / "regions.csv").write_text("region,region_zh,doc,line,note\nTestland,测试地,testland.txt,1,synthetic\n",
+                                          encoding="utf-8")
+    ds = load_dataset(tmp_path)
+    assert "parent" in ds.regions.columns
+    assert ds.regions["parent"].isna().all() or (ds.regions["parent"] == "").all()
+    assert [c.name for c in table_meta("regions").columns if c.optional] == ["parent"]
+    # region_zh is nullable but not optional: leaving it out is still refused, naming the column
+    (tmp_path / "regions.csv").write_text("region,doc,line,note\nTestland,testland.txt,1,synthetic\n", encoding="utf-8")
+    with pytest.raises(DataValidationError, match="regions.csv, column 'region_zh': expected this column"):
+        load_dataset(tmp_path)
