@@ -1,10 +1,14 @@
 """JupyterLab does not change what the runner publishes (issue 8, item 11).
 
 Lab autosaves: a study edited and saved in place would carry outputs into git and its edited defaults into every
-later `make reports`. `make lab` works on copies in lab/ (git-ignored), and the notebooks name the project's kernel.
+later `make reports`. `make lab` works on copies in lab/ (git-ignored); the runner refuses a tracked study with
+outputs and warns about a parameters cell that differs from git HEAD; the notebooks name the project's kernel.
+The studies used here are copies of the tiny synthetic study (tests/data/notebooks/01-tiny.ipynb) in a throwaway
+git repository.
 """
 
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -13,9 +17,93 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import config
+from analysis import config, runner
 
+TINY = Path(__file__).parent / "data" / "notebooks" / "01-tiny.ipynb"
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.name=tests", "-c", "user.email=tests@example.invalid", *args], cwd=repo,
+                          check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    """A git repository holding one committed study, notebooks/01-tiny.ipynb, without outputs."""
+    root = tmp_path / "project"
+    (root / "notebooks").mkdir(parents=True)
+    shutil.copy(TINY, root / "notebooks" / TINY.name)
+    _git(root, "init", "-q")
+    _git(root, "add", ".")
+    _git(root, "commit", "-q", "-m", "synthetic study")
+    return root
+
+
+def _save_as_lab_would(path: Path, **defaults: str) -> None:
+    """Give the study outputs and execution counts, and optionally new defaults, as saving in Lab after a run does."""
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+        cell.execution_count = i + 1
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="output saved by Lab (synthetic)\n")]
+        if "parameters" in cell.metadata.get("tags", []):
+            cell.source = "\n".join(f"{l.split(' =')[0]} = {defaults[l.split(' =')[0]]}" if l.split(" =")[0] in defaults
+                                    else l for l in cell.source.splitlines())
+    nbformat.write(nb, path)
+
+
+@needs_git
+def test_a_tracked_study_with_outputs_is_refused_with_the_command_that_clears_it(repo, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(repo)
+    study = repo / "notebooks" / "01-tiny.ipynb"
+    _save_as_lab_would(study)
+    reports = tmp_path / "reports"
+    assert runner.main(["--notebooks", "notebooks", "-o", str(reports), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "notebooks/01-tiny.ipynb is kept in git and carries outputs in 3 code cell(s)" in err
+    assert not (reports / "index.html").exists()
+    command = next(l for l in err.splitlines() if "nbconvert --clear-output --inplace" in l)
+    subprocess.run(shlex.split(command), cwd=repo, check=True, capture_output=True)  # the command it gives works
+    assert runner.main(["--notebooks", "notebooks", "-o", str(reports), "--no-progress"]) == 0
+    assert "warning" not in capsys.readouterr().err  # cleared: the same as the committed version again
+    assert _git(repo, "status", "--porcelain") == ""
+
+
+def test_an_untracked_working_copy_with_outputs_runs(tmp_path):
+    """Copies outside git (e.g. lab/ run on purpose with --notebooks lab) may carry outputs: they go nowhere."""
+    lab = tmp_path / "lab"
+    lab.mkdir()
+    shutil.copy(TINY, lab / TINY.name)
+    _save_as_lab_would(lab / TINY.name)
+    assert runner.run(reports_dir=tmp_path / "reports", notebooks_dir=lab, progress=False) == 0
+
+
+def test_without_git_the_projects_own_notebooks_count_as_tracked(tmp_path, monkeypatch):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    shutil.copy(TINY, folder / TINY.name)
+    _save_as_lab_would(folder / TINY.name)
+    monkeypatch.setattr(runner, "_git", lambda args, cwd: None)  # as on a machine without git
+    monkeypatch.setattr(config, "NOTEBOOKS_DIR", folder)
+    with pytest.raises(runner.RunnerError, match="01-tiny.ipynb is kept in git and carries outputs"):
+        runner.run(reports_dir=tmp_path / "reports", progress=False)
+
+
+@needs_git
+def test_an_edited_parameters_cell_is_reported_loudly(repo, tmp_path, capsys):
+    study = repo / "notebooks" / "01-tiny.ipynb"
+    reports = tmp_path / "reports"
+    assert runner.run(reports_dir=reports, notebooks_dir=repo / "notebooks", progress=False) == 0
+    assert "warning" not in capsys.readouterr().err
+    _save_as_lab_would(study, label='"Taizhou"')
+    subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--clear-output", "--inplace", str(study)],
+                   check=True, capture_output=True)  # outputs cleared, the edited default kept
+    assert runner.run(reports_dir=reports, notebooks_dir=repo / "notebooks", progress=False) == 0
+    err = capsys.readouterr().err
+    assert "01-tiny.ipynb: its parameters cell differs from the committed version (git HEAD)" in err
+    assert "label = 'Taizhou' (committed: 'plain')" in err and "git checkout HEAD --" in err
+    assert "label = 'Taizhou' (committed: 'plain')" in (reports / "run.log").read_text(encoding="utf-8")
 
 
 @pytest.fixture
