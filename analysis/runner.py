@@ -735,7 +735,8 @@ def run(selected=None, grid=None, force=False, jobs_n=None, reports_dir: Path | 
 def _run_locked(reports, selected, grid, force, jobs_n, show_code, progress, notebooks_dir) -> int:
     t0 = time.perf_counter()
     studies = discover(notebooks_dir)
-    for warning in check_study_files(studies, notebooks_dir):
+    asked = {n: s for n, s in studies.items() if not selected or n in selected}  # unknown names: plan_jobs says so
+    for warning in check_study_files(asked, notebooks_dir):
         log.warning(warning)
         print(f"investment-reports: warning: {warning}", file=sys.stderr)
     planned = plan_jobs(studies, selected, grid)

@@ -63,6 +63,10 @@ def test_a_tracked_study_with_outputs_is_refused_with_the_command_that_clears_it
     err = capsys.readouterr().err
     assert "notebooks/01-tiny.ipynb is kept in git and carries outputs in 3 code cell(s)" in err
     assert not (reports / "index.html").exists()
+    shutil.copy(TINY, repo / "notebooks" / "02-other.ipynb")  # a run of another study is not held up by this one
+    assert runner.main(["--notebooks", "notebooks", "02-other", "-o", str(reports), "--no-progress"]) == 0
+    (repo / "notebooks" / "02-other.ipynb").unlink()
+    capsys.readouterr()
     command = next(l for l in err.splitlines() if "nbconvert --clear-output --inplace" in l)
     subprocess.run(shlex.split(command), cwd=repo, check=True, capture_output=True)  # the command it gives works
     assert runner.main(["--notebooks", "notebooks", "-o", str(reports), "--no-progress"]) == 0
