@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup reports test lab benchmark benchmark-runner clean
+.PHONY: setup reports test lab lab-copies benchmark benchmark-runner clean
 
 setup: $(STAMP)
 
@@ -23,8 +23,21 @@ reports: setup
 test: setup
 	$(BIN)/python -m pytest
 
-lab: setup
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+# JupyterLab on working copies in $(LAB_DIR)/ (not kept in git): Lab autosaves, and a study saved there never
+# changes the tracked notebooks/ that `make reports` runs. A copy is made only when absent, so edits are kept;
+# delete lab/NN-name.ipynb to get a fresh copy of that study.
+LAB_DIR ?= lab
+
+lab: setup lab-copies
+	$(BIN)/jupyter lab --notebook-dir=$(LAB_DIR)
+
+lab-copies:
+	@mkdir -p $(LAB_DIR)
+	@for nb in notebooks/[0-9][0-9]-*.ipynb; do \
+		copy="$(LAB_DIR)/$${nb##*/}"; \
+		if [ ! -e "$$copy" ]; then cp "$$nb" "$$copy" && echo "$$copy: fresh copy of $$nb"; \
+		elif ! cmp -s "$$nb" "$$copy"; then echo "$$copy: kept, differs from $$nb (delete it for a fresh copy)"; fi; \
+	done
 
 benchmark: setup
 	$(BIN)/python benchmarks/bench_library.py

@@ -2,21 +2,25 @@
 
 Each study is a notebook ``notebooks/NN-name.ipynb`` with a cell tagged ``parameters``. The runner
 
-1. checks every requested parameter against the notebook's ``parameters`` cell before anything runs (unknown
-   study, unknown parameter, wrong type: a clear error; papermill alone would only warn);
-2. skips a report whose notebook, parameters, data and library code are unchanged (content hashes; ``--force``
-   reruns everything);
-3. executes the rest with papermill's Python API and exports HTML with nbconvert's exporter in the same worker
+1. refuses a study kept in git that carries outputs (saved after running, e.g. from JupyterLab) and warns when a
+   study's ``parameters`` cell differs from the committed version (:func:`check_study_files`);
+2. checks every requested parameter against the notebook's ``parameters`` cell before anything runs (unknown
+   study, unknown parameter, wrong type: a clear error; papermill alone would only warn). Types are declared, not
+   read from whatever the default is now (:data:`SHARED_PARAMETER_TYPES`, annotations);
+3. skips a report whose notebook, parameters, data and library code are unchanged (content hashes; ``--force``
+   reruns everything). A kept report stays what it was (``ok``) in the manifest, so the next run skips it too;
+4. executes the rest with papermill's Python API and exports HTML with nbconvert's exporter in the same worker
    process, several at a time across the machine's cores. Each kernel talks over its own IPC socket files rather
    than TCP ports, so kernels started at the same moment cannot collide on a port, and kernels are shut down
-   immediately rather than gracefully;
-4. builds everything aside in ``reports/.build-*`` and publishes by atomic renames, report files first and the
+   immediately rather than gracefully. What a study writes to stderr (warnings) goes to ``reports/run.log``,
+   never into a report; the summary line counts it;
+5. builds everything aside in ``reports/.build-*`` and publishes by atomic renames, report files first and the
    index last, so a failed or killed run leaves the last good reports in place. A failing study does not stop the
    others: the index shows its failing cell and error, and its executed notebook is kept under
    ``reports/failed/`` for debugging;
-5. holds a lock (``reports/.lock``) so that two overlapping runs (cron, systemd timers) do not collide: the second
+6. holds a lock (``reports/.lock``) so that two overlapping runs (cron, systemd timers) do not collide: the second
    waits ``--wait`` seconds (default 0) and then exits with a clear message and status 75;
-6. exits 0 only when every report succeeded; logs to ``reports/run.log``.
+7. exits 0 only when every report succeeded; logs to ``reports/run.log``.
 """
 
 from __future__ import annotations
@@ -49,7 +53,8 @@ from . import __version__, config
 log = logging.getLogger("analysis.runner")
 
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the lock
-_TYPES = {"str": str, "int": int, "float": float, "bool": bool, "None": type(None), "list": list, "dict": dict}
+_TYPES = {"str": str, "int": int, "float": float, "bool": bool, "None": type(None), "list": list, "dict": dict,
+          "Path": os.PathLike, "List": list, "Dict": dict}
 
 
 class RunnerError(ValueError):
@@ -58,56 +63,124 @@ class RunnerError(ValueError):
 
 # --- studies and their parameters ------------------------------------------------------------------------
 
+#: Types of the parameters the studies share (``analysis.params.check_study_params`` validates their values). A
+#: parameter's type comes from an annotation in its cell (``top_k: int = 3``), else from this table, else from
+#: its default (a ``None`` default takes any value: the study checks it). A default edited in JupyterLab (say
+#: ``regions = "Taizhou"``) therefore never makes a list of regions a type error.
+SHARED_PARAMETER_TYPES = {
+    "data_dir": "str | Path | None",
+    "regions": "str | list[str] | None",
+    "period": "str | int | None",
+    "as_of": "str | None",
+    "actual_dates": "str | Path | None",
+}
+
+
 @dataclass(frozen=True)
 class Study:
     name: str          # e.g. 01-investment-growth
     path: Path
-    parameters: dict   # name -> {"default": python value, "type": type name}
+    parameters: dict   # name -> {"default": python value, "type": type expression, "help": comment above it}
+    outputs: int = 0   # code cells that carry outputs or an execution count (a notebook saved after running)
 
 
 def discover(notebooks_dir: Path | None = None) -> dict[str, Study]:
     """The studies in ``notebooks_dir`` (``NN-name.ipynb``), in run order, with their declared parameters."""
-    return {path.stem: Study(path.stem, path, notebook_parameters(path))
-            for path in sorted(Path(notebooks_dir or config.NOTEBOOKS_DIR).glob("[0-9][0-9]-*.ipynb"))}
+    studies = {}
+    for path in sorted(Path(notebooks_dir or config.NOTEBOOKS_DIR).glob("[0-9][0-9]-*.ipynb")):
+        nb = _read_json(path)
+        studies[path.stem] = Study(path.stem, path, parse_parameters(_parameters_source(nb, path.name), path.name),
+                                   _cells_with_outputs(nb))
+    return studies
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except ValueError as e:
+        raise RunnerError(f"{Path(path).name} is not a readable notebook (invalid JSON: {e})") from None
+
+
+def _cells_with_outputs(nb: dict) -> int:
+    return sum(1 for c in nb.get("cells", [])
+               if c.get("cell_type") == "code" and (c.get("outputs") or c.get("execution_count") is not None))
+
+
+def _parameters_source(nb: dict, name: str) -> str:
+    cells = [c for c in nb.get("cells", []) if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not cells:
+        raise RunnerError(f"{name} has no cell tagged 'parameters'")
+    return "".join(cells[0]["source"]) if isinstance(cells[0]["source"], list) else cells[0]["source"]
 
 
 def notebook_parameters(path: Path) -> dict:
-    """Names, defaults and types declared in a notebook's cell tagged ``parameters``.
+    """Names, defaults, types and help declared in a notebook's cell tagged ``parameters``.
 
-    The cell is read with :mod:`ast`, as papermill reads it: ``name = literal`` (the type is the default's) or
-    ``name: type = literal``. Reading the JSON directly keeps an unchanged rerun free of papermill's start-up.
+    Reading the JSON directly keeps an unchanged rerun free of papermill's start-up. See :func:`parse_parameters`.
 
     Raises
     ------
     RunnerError
         When the notebook has no cell tagged ``parameters`` or the cell is not valid Python.
     """
+    return parse_parameters(_parameters_source(_read_json(path), Path(path).name), Path(path).name)
+
+
+def parse_parameters(source: str, name: str = "the notebook") -> dict:
+    """Read a ``parameters`` cell with :mod:`ast`, as papermill reads it.
+
+    Parameters
+    ----------
+    source : str
+        The cell's code: ``name = literal`` or ``name: type = literal`` lines, each with its help in the comment
+        line(s) directly above it.
+    name : str
+        The notebook's file name, for messages.
+
+    Returns
+    -------
+    dict
+        Parameter name → ``{"default": value, "type": type expression, "help": text}``. The type is the
+        annotation, else :data:`SHARED_PARAMETER_TYPES`, else the default's type (``"None"``: any value).
+
+    Raises
+    ------
+    RunnerError
+        When the cell is not valid Python.
+    """
     import ast
 
-    nb = json.loads(Path(path).read_text(encoding="utf-8"))
-    cells = [c for c in nb.get("cells", []) if "parameters" in c.get("metadata", {}).get("tags", [])]
-    if not cells:
-        raise RunnerError(f"{Path(path).name} has no cell tagged 'parameters'")
-    source = "".join(cells[0]["source"]) if isinstance(cells[0]["source"], list) else cells[0]["source"]
     try:
         tree = ast.parse(source)
     except SyntaxError as e:
-        raise RunnerError(f"{Path(path).name}: the parameters cell is not valid Python ({e})") from None
+        raise RunnerError(f"{name}: the parameters cell is not valid Python ({e})") from None
+    lines = source.splitlines()
     params = {}
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            name, value, annotation = node.targets[0].id, node.value, None
+            pname, value, annotation = node.targets[0].id, node.value, None
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
-            name, value, annotation = node.target.id, node.value, ast.unparse(node.annotation)
+            pname, value, annotation = node.target.id, node.value, ast.unparse(node.annotation)
         else:
             continue
         try:
             default = ast.literal_eval(value)
         except ValueError:
             default = ast.unparse(value)
-        declared = annotation or ("None" if default is None else type(default).__name__)
-        params[name] = {"default": default, "type": declared}
+        declared = annotation or SHARED_PARAMETER_TYPES.get(pname) or (
+            "None" if default is None else type(default).__name__)
+        params[pname] = {"default": default, "type": declared, "help": _comment_above(lines, node.lineno)}
     return params
+
+
+def _comment_above(lines: list[str], lineno: int) -> str:
+    """The comment lines directly above line ``lineno`` (1-based), joined into one text."""
+    block = []
+    i = lineno - 2
+    while i >= 0 and lines[i].lstrip().startswith("#"):
+        block.append(lines[i].lstrip().lstrip("#").strip())
+        i -= 1
+    return " ".join(reversed(block)).strip()
 
 
 def check_parameters(study: Study, params: dict) -> dict:
@@ -116,8 +189,8 @@ def check_parameters(study: Study, params: dict) -> dict:
     Raises
     ------
     RunnerError
-        For an unknown parameter or a value whose type does not match the default's declared type
-        (``None`` defaults accept str; ``float`` accepts int).
+        For an unknown parameter or a value whose type is not the declared one (see :func:`parse_parameters`;
+        ``None`` is always accepted, ``float`` accepts int, a bool is not a number).
     """
     unknown = sorted(set(params) - set(study.parameters))
     if unknown:
@@ -125,24 +198,168 @@ def check_parameters(study: Study, params: dict) -> dict:
                           f"it takes {', '.join(study.parameters) or 'none'}")
     for name, value in params.items():
         declared = study.parameters[name]["type"]
-        allowed = _allowed_types(declared, study.parameters[name]["default"])
-        ok = (bool in allowed) if isinstance(value, bool) else (value is None or isinstance(value, allowed))
-        if not ok:
-            raise RunnerError(f"study {study.name}: parameter {name} must be {declared} "
+        if not _accepts(declared, value):
+            raise RunnerError(f"study {study.name}: parameter {name} must be {_type_label(declared)} "
                               f"(default {study.parameters[name]['default']!r}), got {type(value).__name__} {value!r}")
     return {**{k: v["default"] for k, v in study.parameters.items()}, **params}
 
 
-def _allowed_types(declared: str, default) -> tuple:
-    if declared in ("None", "NoneType") or default is None:
-        # a None default declares no type: the study's own validation cell checks the value (e.g. period=2022)
-        return (str, int, float, bool, list, dict, type(None))
-    t = _TYPES.get(declared, type(default))
+def _type_label(declared: str) -> str:
+    return "any value" if _alternatives(declared) is None else declared
+
+
+def _alternatives(declared: str) -> list[tuple[type, type | None]] | None:
+    """The (type, item type) pairs a type expression allows (``str | list[str] | None``, ``Optional[int]``);
+    None when it allows anything (``None``, or an expression the runner does not know: the study checks it)."""
+    import ast
+
+    if declared in ("None", "NoneType", "Any", "any"):
+        return None
+    try:
+        tree = ast.parse(declared, mode="eval").body
+    except SyntaxError:
+        return None
+
+    def walk(node):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            return walk(node.left) + walk(node.right)
+        if isinstance(node, ast.Constant) and node.value is None:
+            return [(type(None), None)]
+        if isinstance(node, ast.Name) and node.id in _TYPES:
+            return [(_TYPES[node.id], None)]
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+            inner = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            if node.value.id in ("Optional", "Union"):
+                none = [(type(None), None)] if node.value.id == "Optional" else []
+                return [a for n in inner for a in walk(n)] + none
+            if node.value.id in ("list", "List") and len(inner) == 1:
+                item = walk(inner[0])
+                return [(list, item[0][0] if len(item) == 1 else None)]
+        raise ValueError(ast.unparse(node))
+
+    try:
+        return walk(tree)
+    except ValueError:
+        return None
+
+
+def _accepts(declared: str, value) -> bool:
+    """Whether ``value`` is of the declared type (``None`` always is: the study's own default behaviour)."""
+    alternatives = _alternatives(declared)
+    return value is None or alternatives is None or any(_matches(t, item, value) for t, item in alternatives)
+
+
+def _matches(t: type, item: type | None, value) -> bool:
+    if isinstance(value, bool):
+        return t is bool  # a bool is not a number
     if t is float:
-        return (int, float)
+        return isinstance(value, (int, float))
     if t is list:
-        return (list, str)
-    return (t,)
+        if isinstance(value, list):
+            return item is None or all(v is not None and _matches(item, None, v) for v in value)
+        return isinstance(value, str) and item is None  # a bare list default also takes a comma-separated string
+    return isinstance(value, t)
+
+
+# --- the tracked studies: outputs and edited defaults ----------------------------------------------------------
+
+def check_study_files(studies: dict[str, Study], notebooks_dir: Path) -> list[str]:
+    """Refuse a study kept in git that carries outputs; warn about a ``parameters`` cell that differs from git HEAD.
+
+    A study saved from JupyterLab carries outputs (which must not go into git) and may carry edited defaults,
+    which every later run would publish. ``make lab`` opens working copies in ``lab/`` instead; this check catches
+    a study edited in place. Without git, the project's own ``notebooks/`` folder counts as tracked (and there is
+    no committed version to compare with).
+
+    Parameters
+    ----------
+    studies : dict of Study
+        From :func:`discover`.
+    notebooks_dir : path
+        Their folder.
+
+    Returns
+    -------
+    list of str
+        One warning per study whose parameters cell differs from the committed version.
+
+    Raises
+    ------
+    RunnerError
+        When a tracked study carries outputs, naming the file and the command that clears them.
+    """
+    folder = Path(notebooks_dir).resolve()
+    top = _git(["rev-parse", "--show-toplevel"], folder)
+    top = Path(top.strip()).resolve() if top else None
+    paths = {s.path.resolve(): s for s in studies.values()}
+    if any(s.outputs for s in studies.values()):
+        if top is None:
+            tracked = set(paths) if folder == config.NOTEBOOKS_DIR.resolve() else set()
+        else:
+            tracked = _git_paths(["ls-files", "--full-name", "-z", "--", "."], folder, top)
+        dirty = [s for p, s in paths.items() if s.outputs and p in tracked]
+        if dirty:
+            jupyter = Path(sys.executable).with_name("jupyter")
+            jupyter = _shown(jupyter) if jupyter.exists() else "jupyter"
+            raise RunnerError("\n".join(
+                [f"{_shown(s.path)} is kept in git and carries outputs in {s.outputs} code cell(s)" for s in dirty]
+                + ["A study saved after running (e.g. from JupyterLab) must not go into git with its outputs, and is "
+                   "not run until they are cleared. Clear them with:"]
+                + [f"  {jupyter} nbconvert --clear-output --inplace {_shown(s.path)}" for s in dirty]
+                + ["or restore the committed version with `git checkout HEAD -- FILE`. In JupyterLab, work on the "
+                   "copies that `make lab` makes in lab/ (not kept in git)."]))
+    if top is None:
+        return []
+    changed = _git_paths(["diff", "--name-only", "-z", "HEAD", "--", "."], folder, top)
+    warnings = []
+    for path in sorted(set(paths) & changed):
+        study = paths[path]
+        committed = _git(["show", f"HEAD:{path.relative_to(top).as_posix()}"], top)
+        if committed is None:
+            continue  # not committed yet: nothing to compare with
+        try:
+            old_source = _parameters_source(json.loads(committed), path.name)
+            new_source = _parameters_source(_read_json(path), path.name)
+            old = parse_parameters(old_source, path.name)
+        except (ValueError, RunnerError):
+            continue
+        if old_source == new_source:
+            continue
+        now = {k: v["default"] for k, v in study.parameters.items()}
+        edits = [f"{k} = {now[k]!r} (committed: {old[k]['default']!r})" for k in now
+                 if k in old and now[k] != old[k]["default"]]
+        edits += [f"{k} is new" for k in study.parameters if k not in old]
+        edits += [f"{k} was removed" for k in old if k not in study.parameters]
+        warnings.append(
+            f"{_shown(study.path)}: its parameters cell differs from the committed version (git HEAD)"
+            + (f": {'; '.join(edits)}" if edits else " (comments or layout only)")
+            + ". These reports use it as it is now. If that is not meant (a study saved from JupyterLab), restore it "
+              f"with `git checkout HEAD -- {_shown(study.path)}` and edit the copies in lab/ (`make lab`); "
+              "otherwise commit the change.")
+    return warnings
+
+
+def _git(args: list[str], cwd: Path) -> str | None:
+    """Output of a git command run in ``cwd``; None when git is missing, fails, or ``cwd`` is not in a work tree."""
+    try:
+        out = subprocess.run(["git", *args], cwd=cwd, capture_output=True, encoding="utf-8", timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout if out.returncode == 0 else None
+
+
+def _git_paths(args: list[str], cwd: Path, top: Path) -> set[Path]:
+    """The files a git command lists (``-z``, paths relative to the work tree's top ``top``), made absolute."""
+    return {(top / f).resolve() for f in (_git(args, cwd) or "").split("\0") if f}
+
+
+def _shown(path: Path) -> str:
+    """A path as the user can type it: relative to the working directory when below it."""
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 # --- jobs ---------------------------------------------------------------------------------------------------
@@ -153,8 +370,11 @@ class Job:
     params: dict
     slug: str
     key: str = ""                 # content hash of notebook + parameters + data + library code
-    status: str = "pending"       # ok, failed, skipped
-    seconds: float = 0.0
+    status: str = "pending"       # what the report is: ok or failed (pending before it runs)
+    seconds: float = 0.0          # run time of the build that made it
+    built: str | None = None      # when that build ran (ISO time)
+    warnings: int = 0             # warnings that build wrote to run.log (never into the report)
+    unchanged: bool = False       # this run kept the report as it was (inputs unchanged); not in the manifest
     error: str | None = None
     failed_cell: int | None = None
     html: str | None = None
@@ -260,15 +480,25 @@ def execute_job(study_path: str, job: Job, build_dir: str, commit: str, show_cod
         shutil.rmtree(ipc_dir, ignore_errors=True)
     job.notebook = str(out_nb)
     job.built_with = f"{__version__} @ {commit}"
+    job.built = dt.datetime.now().isoformat(timespec="seconds")
+    nb = None
+    try:
+        nb = nbformat.read(out_nb, as_version=4)
+        job.extra["warning_text"] = take_warnings(nb)
+        job.warnings = sum(_count_warnings(text) for _, text in job.extra["warning_text"])
+        if job.status == "ok":  # the published notebook holds no warning either; a failed one is kept whole
+            nbformat.write(nb, out_nb)
+    except Exception as e:  # papermill could not even write the notebook (e.g. it did not start)
+        if job.status == "ok":
+            job.status, job.error = "failed", f"executed notebook unreadable: {type(e).__name__}: {e}"
     if job.status == "ok":
         try:
-            nb = nbformat.read(out_nb, as_version=4)
             meta = _report_record(nb)
             job.fingerprint = meta.get("fingerprint")
             nb.metadata["report"] = {
                 "title": meta.get("title", job.study), "parameters": {k: repr(v) for k, v in job.params.items()},
                 "fingerprint": job.fingerprint or "", "data_source": meta.get("data_source", ""),
-                "generated": dt.datetime.now().isoformat(timespec="seconds"), "version": __version__,
+                "generated": job.built, "version": __version__,
                 "commit": commit, "show_code": show_code,
             }
             body, _ = _exporter(show_code).from_notebook_node(nb, resources={"metadata": {"name": job.study}})
@@ -279,6 +509,38 @@ def execute_job(study_path: str, job: Job, build_dir: str, commit: str, show_cod
             log.debug(traceback.format_exc())
     job.seconds = round(time.perf_counter() - t0, 2)
     return job
+
+
+def take_warnings(nb) -> list[tuple[int | None, str]]:
+    """Remove every stderr stream output (Python warnings, logging, ``print(..., file=sys.stderr)``) from an
+    executed notebook, in place, and return them.
+
+    Returns
+    -------
+    list of (int or None, str)
+        For each stderr output: the execution count of the cell that wrote it, and its text.
+    """
+    taken = []
+    for cell in nb.cells:
+        kept = []
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                if out.get("text", "").strip():
+                    taken.append((cell.get("execution_count"), out["text"]))
+            else:
+                kept.append(out)
+        if "outputs" in cell:
+            cell["outputs"] = kept
+    return taken
+
+
+def _count_warnings(text: str) -> int:
+    """Messages in a stderr text: its lines that do not start with white space, and at least one.
+
+    A Python warning is printed as ``file.py:12: UserWarning: text`` followed by the indented source line, so it
+    counts once; a ``print(..., file=sys.stderr)`` or a log record counts once per line.
+    """
+    return max(1, sum(1 for line in text.splitlines() if line.strip() and not line[0].isspace()))
 
 
 def _report_record(nb) -> dict:
@@ -315,8 +577,9 @@ def write_index(jobs: list[Job], path: Path, meta: dict) -> None:
             status += f"{where}: {html.escape(j.error or '')}"
             if j.html:
                 status += " (the link shows the last good report)"
+        built = f"<br><small>built {html.escape(j.built)}</small>" if j.built else ""
         rows.append(f"<tr class='{html.escape(j.status)}'><td>{link}</td><td>{params}</td><td>{status}</td>"
-                    f"<td>{j.seconds:.1f} s</td><td><code>{html.escape(j.fingerprint or '')}</code></td>"
+                    f"<td>{j.seconds:.1f} s{built}</td><td><code>{html.escape(j.fingerprint or '')}</code></td>"
                     f"<td><code>{html.escape(j.built_with or '')}</code></td></tr>")
     body = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Investment-promotion studies: reports</title>
@@ -481,21 +744,20 @@ def run(selected=None, grid=None, force=False, jobs_n=None, reports_dir: Path | 
 def _run_locked(reports, selected, grid, force, jobs_n, show_code, progress, notebooks_dir) -> int:
     t0 = time.perf_counter()
     studies = discover(notebooks_dir)
+    asked = {n: s for n, s in studies.items() if not selected or n in selected}  # unknown names: plan_jobs says so
+    for warning in check_study_files(asked, notebooks_dir):
+        log.warning(warning)
+        print(f"investment-reports: warning: {warning}", file=sys.stderr)
     planned = plan_jobs(studies, selected, grid)
     code = code_hash()
     manifest_path = reports / "manifest.json"
-    previous = {}
-    if manifest_path.exists():
-        try:
-            previous = {r["slug"]: r for r in json.loads(manifest_path.read_text(encoding="utf-8"))["reports"]}
-        except (ValueError, KeyError):
-            previous = {}
+    previous = _read_manifest(manifest_path)
     for j in planned:
         j.key = job_key(studies[j.study], j.params, code)
         old = previous.get(j.slug)
-        if not force and old and old.get("key") == j.key and old.get("status") == "ok" and (reports / old["html"]).exists():
-            j.status, j.html, j.seconds, j.fingerprint = "skipped", old["html"], old["seconds"], old.get("fingerprint")
-            j.built_with = old.get("built_with")
+        if not force and old and old.get("key") == j.key and old.get("status") == "ok" and old.get("html") \
+                and (reports / old["html"]).is_file():
+            _keep(j, old)
     todo = [j for j in planned if j.status == "pending"]
     for stale in reports.glob(".build-*"):  # left by a run that was killed; we hold the lock, so none is live
         shutil.rmtree(stale, ignore_errors=True)
@@ -522,18 +784,43 @@ def _run_locked(reports, selected, grid, force, jobs_n, show_code, progress, not
                                             indent=2, default=str))
     _atomic_index(listed, reports / "index.html", meta)
     failed = [j for j in final if j.status == "failed"]
-    ran = [j for j in final if j.status != "skipped"]
+    ran = [j for j in final if not j.unchanged]
+    warned = sum(j.warnings for j in ran)
     summary = (f"{len(final)} report(s): {len(ran) - len(failed)} ran, {len(final) - len(ran)} unchanged, "
-               f"{len(failed)} failed, in {time.perf_counter() - t0:.2f} s; index: {reports / 'index.html'}")
+               f"{len(failed)} failed, {warned} warning(s)" + (f" (in {reports / 'run.log'})" if warned else "")
+               + f", in {time.perf_counter() - t0:.2f} s; index: {reports / 'index.html'}")
     log.info(summary)
     print(summary)
     return 1 if failed else 0
 
 
+def _read_manifest(path: Path) -> dict[str, dict]:
+    """The previous run's manifest rows by slug ({} when there is none or it is unreadable)."""
+    if not path.exists():
+        return {}
+    try:
+        rows = {r["slug"]: r for r in json.loads(path.read_text(encoding="utf-8"))["reports"]}
+    except (ValueError, KeyError, TypeError):
+        return {}
+    for r in rows.values():  # earlier runners wrote an unchanged report as "skipped": it was ok
+        if r.get("status") == "skipped":
+            r["status"] = "ok"
+    return rows
+
+
+def _keep(job: Job, old: dict) -> None:
+    """Keep a report whose inputs are unchanged: it stays what it was (ok), from the build that made it."""
+    job.status, job.unchanged = old["status"], True
+    for name in ("html", "seconds", "fingerprint", "built_with", "built", "warnings"):
+        if name in old:
+            setattr(job, name, old[name])
+
+
 def _manifest_row(j: Job) -> dict:
+    """What a report is (status, key, when and by what it was built), not what this run did with it."""
     row = asdict(j)
-    row.pop("notebook", None)
-    row.pop("extra", None)
+    for name in ("notebook", "extra", "unchanged"):
+        row.pop(name, None)
     return row
 
 
@@ -547,8 +834,12 @@ def _execute_all(todo, studies, build, commit, show_code, jobs_n, progress) -> l
     done = []
 
     def report(job: Job):
-        line = f"{job.status:6} {job.slug} ({job.seconds:.1f} s)" + (f": {job.error}" if job.error else "")
+        line = f"{job.status:6} {job.slug} ({job.seconds:.1f} s)" + (f": {job.error}" if job.error else "") + (
+            f"; {job.warnings} warning(s) in run.log" if job.warnings else "")
         (log.info if job.status == "ok" else log.error)(line)
+        for cell, text in job.extra.get("warning_text", []):
+            log.warning("%s, cell %s wrote to stderr (not put in the report):\n%s", job.slug,
+                        cell if cell is not None else "?", text.rstrip())
         bar.write(line) if progress else print(line)
         bar.update(1)
         done.append(job)
@@ -610,6 +901,20 @@ def _setup_logging(path: Path) -> None:
     log.propagate = False
 
 
+def list_studies(studies: dict[str, Study], width: int = 100) -> str:
+    """The studies and, for each parameter, its type, default and help (the comment above it in the cell)."""
+    import textwrap
+
+    lines = []
+    for s in studies.values():
+        lines.append(s.name)
+        for k, v in s.parameters.items():
+            lines.append(f"    {k}: {_type_label(v['type'])} = {v['default']!r}")
+            lines += textwrap.wrap(v.get("help") or "(no help: no comment above it in the parameters cell)", width,
+                                   initial_indent=" " * 8, subsequent_indent=" " * 8, break_on_hyphens=False)
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="investment-reports", description=__doc__.split("\n\n")[0])
     p.add_argument("studies", nargs="*", help="studies to run (default: all), e.g. 01-investment-growth")
@@ -627,10 +932,7 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     try:
         if a.list:
-            for s in discover(a.notebooks).values():
-                print(s.name)
-                for k, v in s.parameters.items():
-                    print(f"    {k}: {v['type']} = {v['default']!r}")
+            print(list_studies(discover(a.notebooks)), end="")
             return 0
         cli = dict(_parse_cli_param(x) for x in a.param)
         grid = load_grid(a.config, cli)

@@ -33,6 +33,17 @@ def _manifest(reports):
     return {r["slug"]: r for r in json.loads((reports / "manifest.json").read_text(encoding="utf-8"))["reports"]}
 
 
+def _study(path: Path, parameters: str, *code: str, kernel: str = "python3") -> Path:
+    """Write a synthetic study notebook: a ``parameters`` cell, then the given code cells."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
+    nb.cells.append(nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}))
+    nb.cells += [nbformat.v4.new_code_cell(c) for c in code]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
 def _set_default(nb_path: Path, name: str, value: str):
     nb = nbformat.read(nb_path, as_version=4)
     for cell in nb.cells:
@@ -72,25 +83,63 @@ def test_grid_config(tmp_path):
         runner.load_grid(cfg, {})
 
 
-def test_run_publishes_then_skips_unchanged_then_force(studies_dir, tmp_path):
-    reports = tmp_path / "reports"
-    assert runner.run(grid=[{"x": 1}, {"x": 2}], reports_dir=reports, notebooks_dir=studies_dir, progress=False) == 0
+@pytest.fixture
+def executions(monkeypatch):
+    """Slugs of the reports executed, in order (run with jobs_n=1: the runner then executes in this process)."""
+    seen = []
+
+    def counting(study_path, job, *args, **kwargs):
+        seen.append(job.slug)
+        return real(study_path, job, *args, **kwargs)
+
+    real = runner.execute_job
+    monkeypatch.setattr(runner, "execute_job", counting)
+    return seen
+
+
+def _run_counted(executions, reports, studies_dir, **kwargs) -> list[str]:
+    before = len(executions)
+    assert runner.run(reports_dir=reports, notebooks_dir=studies_dir, progress=False, jobs_n=1, **kwargs) == 0
+    return executions[before:]
+
+
+def test_run_publishes_then_skips_unchanged_every_time_then_force(studies_dir, tmp_path, executions, capsys):
+    """Four runs with nothing changed: only the first executes anything (a kept report stays 'ok' in the
+    manifest; it was written as 'skipped' and so rerun every second time)."""
+    reports, grid = tmp_path / "reports", [{"x": 1}, {"x": 2}]
+    assert len(_run_counted(executions, reports, studies_dir, grid=grid)) == 2
     m = _manifest(reports)
     assert {r["status"] for r in m.values()} == {"ok"} and len(m) == 2
     for r in m.values():
-        assert (reports / r["html"]).is_file()
+        assert (reports / r["html"]).is_file() and r["built"]
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert all(r["slug"] in index for r in m.values())
     assert (reports / "run.log").read_text(encoding="utf-8")
     before = {p.name: p.stat().st_mtime_ns for p in reports.glob("*.html") if p.name != "index.html"}
+    capsys.readouterr()
 
-    assert runner.run(grid=[{"x": 1}, {"x": 2}], reports_dir=reports, notebooks_dir=studies_dir, progress=False) == 0
-    assert {r["status"] for r in _manifest(reports).values()} == {"skipped"}
+    for _ in range(3):
+        t0 = time.perf_counter()
+        assert _run_counted(executions, reports, studies_dir, grid=grid) == []
+        assert time.perf_counter() - t0 < 1.0  # an unchanged rerun stays well under a second
+        assert "0 ran, 2 unchanged, 0 failed" in capsys.readouterr().out
+        assert _manifest(reports) == m  # each report is still what it was: ok, from the first build
     assert before == {p.name: p.stat().st_mtime_ns for p in reports.glob("*.html") if p.name != "index.html"}
 
-    assert runner.run(grid=[{"x": 1}], force=True, reports_dir=reports, notebooks_dir=studies_dir, progress=False) == 0
-    assert _manifest(reports)[min(m)]["status"] in ("ok", "skipped")
-    assert any(r["status"] == "ok" for r in _manifest(reports).values())
+    assert _run_counted(executions, reports, studies_dir, grid=[{"x": 1}], force=True) == [min(m)]
+    assert {r["status"] for r in _manifest(reports).values()} == {"ok"}
+
+
+def test_a_manifest_of_the_earlier_runner_saying_skipped_is_not_rerun(studies_dir, tmp_path, executions):
+    reports = tmp_path / "reports"
+    assert _run_counted(executions, reports, studies_dir) == ["01-tiny"]
+    data = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
+    for row in data["reports"]:  # as the runner before this fix wrote a report it had kept
+        row["status"] = "skipped"
+        row.pop("built")
+    (reports / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    assert _run_counted(executions, reports, studies_dir) == []
+    assert _manifest(reports)["01-tiny"]["status"] == "ok"
 
 
 def test_failing_study_keeps_last_good_report(studies_dir, tmp_path):
@@ -105,6 +154,24 @@ def test_failing_study_keeps_last_good_report(studies_dir, tmp_path):
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert "failed" in index and "asked to fail" in index
     assert (reports / "failed" / "01-tiny.ipynb").is_file()
+
+
+def test_a_kept_failure_is_retried_and_a_fixed_study_is_then_kept(studies_dir, tmp_path, executions):
+    reports = tmp_path / "reports"
+    assert _run_counted(executions, reports, studies_dir) == ["01-tiny"]
+    good = (reports / "01-tiny.html").read_bytes()
+    _set_default(studies_dir / "01-tiny.ipynb", "fail", "True")
+    for _ in range(2):  # a failure is not kept as if it were a report: an unchanged failing study runs again
+        before = len(executions)
+        assert runner.run(reports_dir=reports, notebooks_dir=studies_dir, progress=False, jobs_n=1) == 1
+        assert executions[before:] == ["01-tiny"]
+        row = _manifest(reports)["01-tiny"]
+        assert row["status"] == "failed" and row["html"] == "01-tiny.html"  # the link shows the last good one
+        assert (reports / "01-tiny.html").read_bytes() == good
+    _set_default(studies_dir / "01-tiny.ipynb", "fail", "False")
+    assert _run_counted(executions, reports, studies_dir) == ["01-tiny"]
+    assert _run_counted(executions, reports, studies_dir) == []
+    assert _manifest(reports)["01-tiny"]["status"] == "ok"
 
 
 def test_a_failing_study_does_not_stop_the_others(studies_dir, tmp_path):
@@ -139,6 +206,46 @@ def test_second_run_is_locked_out(studies_dir, tmp_path):
     with FileLock(str(reports / ".lock")):
         assert runner.run(reports_dir=reports, notebooks_dir=studies_dir, progress=False) == runner.EXIT_LOCKED
     assert not (reports / "index.html").exists()
+
+
+def test_warnings_go_to_the_log_never_into_the_report(tmp_path, capsys):
+    """A study that warns (synthetic): the warning text is in run.log and counted, and in no report file. The
+    study's kernelspec names a kernel that is not installed: the runner uses its own (python3) regardless."""
+    studies = tmp_path / "notebooks"
+    _study(studies / "01-warns.ipynb", "# How many warnings to raise\nn = 2\n",
+           "import sys, warnings\n"
+           "tag = 'SENTI' + 'NEL'  # the code is in the report (hidden): only the outputs may hold the word\n"
+           "for i in range(n):\n"
+           "    warnings.warn(f'{tag}-WARNING-{i} (synthetic)', UserWarning)\n"
+           "print(f'{tag}-STDERR (synthetic)', file=sys.stderr)\n"
+           "print('visible', 'result')",
+           kernel="no-such-kernel-installed")
+    reports = tmp_path / "reports"
+    assert runner.run(reports_dir=reports, notebooks_dir=studies, progress=False) == 0
+    out = capsys.readouterr().out
+    assert "3 warning(s)" in out and "run.log" in out
+    published = [p for p in reports.rglob("*") if p.is_file() and p.name != "run.log"]
+    assert (reports / "01-warns.html").is_file() and (reports / "notebooks" / "01-warns.ipynb").is_file()
+    for path in published:
+        assert "SENTINEL" not in path.read_text(encoding="utf-8", errors="replace"), path
+    assert "visible result" in (reports / "01-warns.html").read_text(encoding="utf-8")
+    log_text = (reports / "run.log").read_text(encoding="utf-8")
+    assert "01-warns" in log_text and "SENTINEL-WARNING-0" in log_text and "SENTINEL-WARNING-1" in log_text
+    assert "SENTINEL-STDERR" in log_text
+    assert _manifest(reports)["01-warns"]["warnings"] == 3
+
+
+def test_take_warnings_counts_each_python_warning():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x", execution_count=4)
+    two_warnings = "a.py:1: UserWarning: one\n  x = 1\nb.py:2: FutureWarning: two\n"  # synthetic
+    cell.outputs = [nbformat.v4.new_output("stream", name="stderr", text=two_warnings),
+                    nbformat.v4.new_output("stream", name="stdout", text="kept"),
+                    nbformat.v4.new_output("stream", name="stderr", text="plain text on stderr\n")]
+    nb.cells.append(cell)
+    taken = runner.take_warnings(nb)
+    assert [o["text"] for o in nb.cells[0].outputs] == ["kept"]
+    assert taken[0][0] == 4 and sum(runner._count_warnings(t) for _, t in taken) == 3
 
 
 def test_data_strings_are_escaped_in_reports(studies_dir, tmp_path):
@@ -214,6 +321,46 @@ def test_type_rules(studies_dir):
         runner.check_parameters(study, {"fail": "yes"})
     none_default = runner.Study("01-y", study.path, {"period": {"default": None, "type": "None"}})
     assert runner.check_parameters(none_default, {"period": 2022})["period"] == 2022  # the study validates it
+
+
+def test_types_are_declared_not_read_from_the_current_default(tmp_path):
+    """A default saved from JupyterLab (regions = "Taizhou") must not turn a list of regions into a type error."""
+    path = _study(tmp_path / "01-x.ipynb", 'regions = "Taizhou"\ndata_dir = "/somewhere"\ntop: int | None = 3\n'
+                                           'extra = None\nn = 1\n')
+    study = runner.discover(tmp_path)["01-x"]
+    assert study.parameters["regions"]["type"] == "str | list[str] | None"
+    for ok in (["Linhai"], "Linhai", "Linhai,Yiwu", None):
+        assert runner.check_parameters(study, {"regions": ok})["regions"] == ok
+    cli = dict([runner._parse_cli_param("regions=[Linhai]")])
+    assert runner.check_parameters(study, cli)["regions"] == ["Linhai"]
+    with pytest.raises(runner.RunnerError, match=r"parameter regions must be str \| list\[str\] \| None.*got int 5"):
+        runner.check_parameters(study, {"regions": 5})
+    with pytest.raises(runner.RunnerError, match="parameter regions must be"):
+        runner.check_parameters(study, {"regions": ["Linhai", 3]})
+    assert runner.check_parameters(study, {"top": 7})["top"] == 7  # an annotation declares the type
+    with pytest.raises(runner.RunnerError, match=r"parameter top must be int \| None"):
+        runner.check_parameters(study, {"top": "many"})
+    assert runner.check_parameters(study, {"extra": [1, "a"]})["extra"] == [1, "a"]  # None default: any value
+    with pytest.raises(runner.RunnerError, match="parameter n must be int"):
+        runner.check_parameters(study, {"n": "one"})
+    assert path.is_file()
+
+
+def test_list_shows_each_parameters_help_type_and_default(studies_dir, tmp_path, capsys):
+    assert runner.main(["--list", "--notebooks", str(studies_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "01-tiny\n    x: int = 1\n        A number to show\n" in out
+    assert "    label: str = 'plain'\n        A label shown as text (tests escaping)\n" in out
+    _study(tmp_path / "nbs" / "01-x.ipynb",
+           "# Cell heading, not a parameter's help\n\n"
+           "# Regions to study, as a list\n# or a comma-separated string\nregions = None\n"
+           "undocumented = 2.5\n")
+    assert runner.main(["--list", "--notebooks", str(tmp_path / "nbs")]) == 0
+    out = capsys.readouterr().out
+    assert ("    regions: str | list[str] | None = None\n"
+            "        Regions to study, as a list or a comma-separated string\n") in out
+    assert "    undocumented: float = 2.5\n        (no help: no comment above it in the parameters cell)\n" in out
+    assert "heading" not in out
 
 
 def test_dates_stay_text_from_the_command_line_and_grid_files(tmp_path):
