@@ -337,8 +337,11 @@ def test_times_readings_exact_synthetic():
 
 
 def test_region_parents_without_a_parent_column(ds, tl):
-    # neither the embedded dataset nor the synthetic test region says which region lies above which
-    assert sg.region_parents(ds).empty and sg.region_parents(tl).empty
+    # the synthetic test region does not say which region lies above which; the embedded dataset's regions table
+    # does (document 001 is Taizhou's account of its counties): the four counties under Taizhou, nothing else
+    assert sg.region_parents(tl).empty
+    assert sg.region_parents(ds).to_dict() == {"Linhai": "Taizhou", "Xianju": "Taizhou", "Yuhuan": "Taizhou",
+                                               "Tiantai": "Taizhou"}
     assert sg.region_parents(pd.DataFrame({"region": ["A"], "region_zh": ["甲"]})).empty
     with pytest.raises(ValueError, match="Dataset"):
         sg.region_parents([1, 2])
