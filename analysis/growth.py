@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .periods import period_order
 from .units import Quantity
 
 __all__ = [
@@ -1121,7 +1122,8 @@ def rank_stability(df: pd.DataFrame, region_col: str, value_col: str, period_col
         One row per region and period.
     region_col, value_col, period_col : str
         Columns of the region, the numeric value ranked and the period. Periods are taken in sorted order
-        (use sortable labels such as ``2022Q1`` or an ordered Categorical).
+        (period labels of :mod:`analysis.periods` in calendar order, by their last day; other labels and ordered
+        Categoricals in their sort order).
 
     Returns
     -------
@@ -1153,6 +1155,10 @@ def rank_stability(df: pd.DataFrame, region_col: str, value_col: str, period_col
         raise ValueError(f"value_col: column {value_col!r} must be numeric, got dtype {df[value_col].dtype}")
     _check_unique(df, [period_col, region_col])
     wide = df.pivot(index=region_col, columns=period_col, values=value_col).sort_index(axis=1)
+    if not isinstance(df[period_col].dtype, pd.CategoricalDtype) and all(isinstance(c, str) for c in wide.columns):
+        # period labels in calendar order (2024Q1 before 2024-01/2024-06), not in the order of their text
+        labels = pd.Series(list(wide.columns))
+        wide = wide[list(labels.iloc[period_order(labels).sort_values(kind="stable").index])]
     periods = list(wide.columns)
     columns = ["period_from", "period_to", "rho", "p_value", "n", "note"]
     if len(periods) < 2:

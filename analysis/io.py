@@ -386,6 +386,50 @@ RAW_FIGURES: dict[str, list[tuple[str, str, str, str | None, str | None]]] = {
 }
 
 
+def _blank(s: pd.Series) -> pd.Series:
+    return s.isna() | s.astype("string").str.strip().eq("").fillna(True)
+
+
+def _empty_value_cells(df: pd.DataFrame, table: str) -> dict[str, pd.Series]:
+    """For each value column with a ``*_raw`` column: which cells the file leaves empty (before conversion)."""
+    return {val: _blank(df[val]) for _, val, *_ in RAW_FIGURES.get(table, []) if val in df}
+
+
+def fill_from_raw(df: pd.DataFrame, table: str, empty_values: dict[str, pd.Series] | None = None) -> pd.DataFrame:
+    """Read value, unit and qualifier from the figure as written (``*_raw``) where the file leaves them empty.
+
+    A user may type only what the source says (``raw`` = ``1.2亿美元以上``, ``yoy_raw`` = ``下降2.5%``): the value
+    (1.2e8, in the unit's base: yuan, USD, m², mu, count, percent), the unit (``usd``) and the qualifier
+    (``at_least``) are then taken from :func:`analysis.parse_quantity`. Cells the file fills are never changed
+    (they are checked against ``raw`` instead, by :func:`raw_figure_problems`); a ``raw`` the parser cannot read,
+    and damaged figures (``quality == 'damaged'``), are left as they are.
+    """
+    out = df.copy()
+    for raw_col, val_col, unit_spec, q_col, default_unit in RAW_FIGURES.get(table, []):
+        if raw_col not in out or val_col not in out:
+            continue
+        empty = empty_values.get(val_col) if empty_values else None
+        if empty is None:
+            empty = out[val_col].isna()
+        todo = empty & ~_blank(out[raw_col])
+        if "quality" in out:
+            todo &= out["quality"].astype("string").ne("damaged").fillna(True)
+        for idx in out.index[todo]:
+            try:
+                q = parse_quantity(str(out.at[idx, raw_col]), default_unit=default_unit)
+            except QuantityParseError:
+                continue  # reported by raw_figure_problems
+            unit_col = None if unit_spec.startswith("=") else unit_spec
+            if unit_col and unit_col in out and pd.notna(out.at[idx, unit_col]) and out.at[idx, unit_col] != q.unit:
+                continue  # the unit disagrees with raw: raw_figure_problems names it
+            out.at[idx, val_col] = q.value
+            if unit_col and unit_col in out and pd.isna(out.at[idx, unit_col]):
+                out.at[idx, unit_col] = q.unit
+            if q_col and q_col in out and pd.isna(out.at[idx, q_col]):
+                out.at[idx, q_col] = q.qualifier
+    return out
+
+
 def raw_figure_problems(df: pd.DataFrame, table: str, fname: str) -> list[dict]:
     """Rows whose ``*_raw`` text, read with :func:`analysis.parse_quantity`, disagrees with the stored value,
     unit or qualifier (relative tolerance 1e-9). Damaged figures (``quality == 'damaged'``) are skipped."""
@@ -502,7 +546,9 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
         for c in table_meta(table).columns:  # an optional column left out of the file loads empty
             if c.optional and c.name not in df.columns:
                 df[c.name] = ""
+        empty_values = _empty_value_cells(df, table)
         df, cell_problems = _coerce(df, table, path.name)
+        df = fill_from_raw(df, table, empty_values)
         file_problems = list(cell_problems)
         try:
             df = pandera_schema(table).validate(df, lazy=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Period", "PeriodParseError", "parse_period", "is_valid_period", "period_bounds"]
+__all__ = ["Period", "PeriodParseError", "parse_period", "is_valid_period", "period_bounds", "period_order"]
 
 
 class PeriodParseError(ValueError):
@@ -169,3 +169,32 @@ def period_bounds(labels: pd.Series) -> pd.DataFrame:
     out["end"] = pd.to_datetime(out["end"])
     out["kind"] = out["kind"].fillna("unknown").astype(object)
     return out
+
+
+def period_order(labels: pd.Series) -> pd.Series:
+    """A sort key that puts period labels in calendar order, for ``sort_values(key=...)``.
+
+    Parameters
+    ----------
+    labels : pandas.Series
+        Period strings (grammar above).
+
+    Returns
+    -------
+    pandas.Series
+        Integers with the index of ``labels``: periods ordered by their last day, then their first day (so
+        ``2024Q1`` (ends 31 March) comes before ``2024-01/2024-06`` (1-6月, ends 30 June), which a sort of the
+        text would reverse), then by label; ``unknown``, missing and unreadable labels last, by label.
+    """
+    b = period_bounds(labels)
+    frame = pd.DataFrame({"unknown": b["end"].isna(), "end": b["end"], "start": b["start"],
+                          "label": labels.astype("string").fillna("")}, index=labels.index)
+    order = frame.sort_values(["unknown", "end", "start", "label"], kind="stable", na_position="last").index
+    key = pd.Series(0, index=labels.index, dtype="int64")
+    # equal labels get equal keys, so that a stable sort on this key keeps the data's order within a period
+    first = {}
+    for pos, idx in enumerate(order):
+        lab = frame.at[idx, "label"]
+        first.setdefault(lab, pos)
+        key.at[idx] = first[lab]
+    return key

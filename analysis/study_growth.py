@@ -37,7 +37,7 @@ from .growth import (ComponentCheck, check_components, decompose_growth, implied
                      scoreboard)
 from .io import Dataset
 from .params import region_list
-from .periods import PeriodParseError, parse_period, period_bounds
+from .periods import PeriodParseError, parse_period, period_bounds, period_order
 from .report import fmt_money, fmt_num, fmt_pct
 from .stats import MIN_N, trend_growth
 from .units import QuantityParseError, parse_quantity
@@ -1074,7 +1074,7 @@ def growth_panel(data: Any, indicator: str = TOTAL_INDICATOR, regions: Any = Non
     out["reason"] = np.select([unknown, dup, out["left_out"], ~out["rankable"]],
                               ["period unknown", "several figures for the region and period", PARENT_REASON,
                                "only region in its period"], default="")
-    return out.sort_values("period", kind="stable").reset_index(drop=True)
+    return out.sort_values("period", key=period_order, kind="stable").reset_index(drop=True)
 
 
 def left_out_regions(panel: pd.DataFrame) -> pd.DataFrame:
@@ -1150,7 +1150,8 @@ def race_table(panel: pd.DataFrame, k: int = 3) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     board = scoreboard(p, "region", "growth_pct", "period", k=int(k))
     board["rank"] = board["rank"].round().astype("Int64")  # method 'min': whole places
-    return board[cols].sort_values(["period", "rank"], kind="stable").reset_index(drop=True)
+    return board[cols].sort_values(["period", "rank"], key=lambda c: period_order(c) if c.name == "period" else c,
+                                   kind="stable").reset_index(drop=True)
 
 
 def race_stability(panel: pd.DataFrame) -> pd.DataFrame:

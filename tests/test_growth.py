@@ -527,3 +527,13 @@ def test_rank_stability_perfect_correlation_many_regions():
     df = pd.DataFrame({"r": list(range(10)) * 2, "p": [0] * 10 + [1] * 10, "v": list(range(10)) * 2})
     p = rank_stability(df, "r", "v", "p").loc[0, "p_value"]
     assert p == pytest.approx(2 / math.factorial(10)) and p > 0
+
+
+def test_rank_stability_takes_periods_in_calendar_order():
+    # synthetic: three regions, ranked in Q1 and in 1-6月 (year to date); Q1 ends first, so it is period_from
+    from analysis.growth import rank_stability
+    df = pd.DataFrame({"region": list("abcabc"), "g": [1.0, 2.0, 3.0, 3.0, 2.0, 1.0],
+                       "period": ["2024-01/2024-06"] * 3 + ["2024Q1"] * 3})
+    out = rank_stability(df, "region", "g", "period")
+    assert out[["period_from", "period_to"]].values.tolist() == [["2024Q1", "2024-01/2024-06"]]
+    assert out["rho"].iloc[0] == pytest.approx(-1.0)

@@ -360,3 +360,21 @@ def test_optional_column_may_be_left_out_but_a_required_one_may_not(tmp_path):
     (tmp_path / "regions.csv").write_text("region,doc,line,note\nTestland,testland.txt,1,synthetic\n", encoding="utf-8")
     with pytest.raises(DataValidationError, match="regions.csv, column 'region_zh': expected this column"):
         load_dataset(tmp_path)
+
+
+def test_value_unit_and_qualifier_are_read_from_raw_when_left_empty(tmp_path):
+    # synthetic: a user types only what the source says (1.2亿美元以上, 下降2.5%) and leaves value, unit,
+    # qualifier and yoy_pct empty; a value the user did fill is checked against raw, never overwritten
+    folder = write_dataset(tmp_path / "r")
+    df = pd.read_csv(folder / "observations.csv", dtype=str, keep_default_na=False)
+    df.loc[0, ["value", "unit", "qualifier", "raw"]] = ["", "", "", "1.2亿美元以上"]
+    df.loc[0, ["yoy_pct", "yoy_qualifier", "yoy_raw"]] = ["", "", "下降2.5%"]
+    df.to_csv(folder / "observations.csv", index=False)
+    obs = load_dataset(folder).observations
+    row = obs[obs["obs_id"] == df.loc[0, "obs_id"]].iloc[0]
+    assert (row["value"], row["unit"], row["qualifier"]) == (120_000_000.0, "usd", "at_least")
+    assert (row["yoy_pct"], row["yoy_qualifier"]) == (-2.5, "exact")
+    df.loc[0, ["value", "unit", "qualifier"]] = ["130000000", "usd", "at_least"]
+    df.to_csv(folder / "observations.csv", index=False)
+    err = _problems(folder)
+    assert "column 'value': expected 1.2e+08 as raw '1.2亿美元以上' says, found 130000000" in str(err)

@@ -53,3 +53,13 @@ def test_period_bounds_of_a_column():
     assert pd.isna(b.loc[12, "end"]) and b.loc[12, "kind"] == "unknown"
     with pytest.raises(ValueError, match="Series"):
         period_bounds(["2022"])
+
+
+def test_period_order_is_the_calendar_not_the_text():
+    # synthetic labels: a text sort puts 1-6月 (2024-01/2024-06) before 2024Q1, although Q1 ends first
+    from analysis.periods import period_order
+    s = pd.Series(["2024-01/2024-06", "2024Q1", "unknown", "2023", "2024Q1", "2024-03", None])
+    ordered = s.iloc[period_order(s).sort_values(kind="stable").index].tolist()
+    assert ordered[:5] == ["2023", "2024Q1", "2024Q1", "2024-03", "2024-01/2024-06"]
+    assert "unknown" in ordered[5:] and pd.isna(pd.Series(ordered[5:])).sum() == 1  # unknown and missing last
+    assert period_order(s)[1] == period_order(s)[4]  # equal labels, equal keys: a stable sort keeps data order
