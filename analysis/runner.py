@@ -554,8 +554,10 @@ def _report_record(nb) -> dict:
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             if REPORT_MIMETYPE in data:
-                rec = data[REPORT_MIMETYPE]
+                rec = data.pop(REPORT_MIMETYPE)
                 record = json.loads(rec) if isinstance(rec, str) else dict(rec)
+                if set(data) - {"text/plain"}:  # the report's front matter travels with the record: keep it
+                    kept.append(out)
             else:
                 kept.append(out)
         if "outputs" in cell:

@@ -243,6 +243,8 @@ class Report:
         Every source figure used, with document and line (the appendix; rows' ids link here).
     intro : str, optional
         A paragraph under the title: what the study reads and how.
+    fingerprint : str, optional
+        The data's fingerprint (``Dataset.fingerprint``), for the runner's record.
     """
 
     study: str
@@ -253,6 +255,7 @@ class Report:
     sections: list[Section]
     provenance: Table | None = None
     intro: str = ""
+    fingerprint: str = ""
 
     def __post_init__(self):
         ids = [s.id for s in self.sections]

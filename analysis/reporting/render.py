@@ -202,7 +202,8 @@ class Front:
     def _repr_mimebundle_(self, include=None, exclude=None):
         r = self.report
         first = r.key_findings[0][0] if r.key_findings else ""
-        record = {"title": r.title, "question": r.question, "first_finding": re.sub(r"\*\*|`", "", first)}
+        record = {"title": r.title, "question": r.question, "first_finding": re.sub(r"\*\*|`", "", first),
+                  "fingerprint": r.fingerprint, "data_source": r.data}
         return {"text/html": _front_html(r), "text/plain": r.summary(), REPORT_MIMETYPE: record}
 
 
