@@ -1,0 +1,8 @@
+"""The studies: one module per study, each with the tables it shows and its narrative.
+
+Each module has one function per section (selected data in, :class:`analysis.reporting.Section` out) and
+``run(**params) -> Report``, which validates the parameters, loads and selects the data and builds every section
+(:mod:`analysis.reporting.model`). A notebook only calls ``run`` and displays the report's parts.
+
+* :mod:`analysis.studies.overview`: 00, what the dataset holds.
+"""
