@@ -31,6 +31,12 @@ FIGURE_TABLES = ("observations", "funds", "equity_stakes", "projects", "mileston
 #: Observation statuses in the codebook's order (data/CODEBOOK.md, rule 6); others follow in the data's order.
 STATUS_ORDER = ("actual", "target", "plan", "forecast")
 
+_QUESTIONS = {"regions": "Which region names do the studies accept, and which tables hold each region?",
+              "quality": "Which figures are damaged in the source, and which were read with judgement?"}
+_REGIONS_EXPLAINED = ("A name may be written as below or as its Chinese name, in any letter case, with or without "
+                      "市, 县 or 区. A region named only in some tables has no data in the others, and a study says so.")
+_QUALITY_EXPLAINED = ("Figures whose text is damaged in the source are kept with an empty value and a note; they "
+                      "are never repaired. Figures read with judgement are marked *uncertain*.")
 _SOURCE_TABLE = "Source: the dataset's tables (`Dataset.summary()`), counted row by row."
 
 
@@ -160,11 +166,8 @@ def observations_section(ds: Dataset) -> Section:
 def regions_section(ds: Dataset) -> Section:
     """The names the studies' ``regions`` parameter accepts, and the tables that hold each region."""
     names = region_names(ds)
-    question = "Which region names do the studies accept, and which tables hold each region?"
-    explain = ("A name may be written as below or as its Chinese name, in any letter case, with or without 市, 县 "
-               "or 区. A region named only in some tables has no data in the others, and a study says so.")
     if names.empty:
-        return Section("regions", "Region names", question, findings=["The dataset names no region."])
+        return Section("regions", "Region names", _QUESTIONS["regions"], findings=["The dataset names no region."])
     with_zh = int(names["region_zh"].notna().sum())
     finding = (f"The studies accept {_plural(len(names), 'region')}; {fmt_int(with_zh)} of them "
                f"{'has' if with_zh == 1 else 'have'} a Chinese name in the regions table.")
@@ -172,7 +175,8 @@ def regions_section(ds: Dataset) -> Section:
                   [Col("region", "Region"), Col("region_zh", "Chinese name"), Col("tables", "Tables that name it")],
                   source="Source: the `region` column of every table, and the Chinese names of the regions table "
                          "(`analysis.params.region_names`).", name="region-names")
-    return Section("regions", "Region names", question, findings=[finding], items=[explain, table])
+    return Section("regions", "Region names", _QUESTIONS["regions"], findings=[finding],
+                   items=[_REGIONS_EXPLAINED, table])
 
 
 # --- quality ----------------------------------------------------------------------------------------------
@@ -195,9 +199,7 @@ def flagged_observations(ds: Dataset) -> pd.DataFrame:
 def quality_section(ds: Dataset) -> Section:
     """Figures flagged as damaged or uncertain."""
     flags = flagged_observations(ds)
-    question = "Which figures are damaged in the source, and which were read with judgement?"
-    explain = ("Figures whose text is damaged in the source are kept with an empty value and a note; they are "
-               "never repaired. Figures read with judgement are marked *uncertain*.")
+    question, explain = _QUESTIONS["quality"], _QUALITY_EXPLAINED
     if flags.empty:
         finding = "No observation is flagged as damaged or uncertain."
         return Section("quality", "Quality flags", question, findings=[finding], items=[explain], key=[finding])
