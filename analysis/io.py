@@ -141,16 +141,16 @@ class Dataset:
         return obs[(obs["status"] == "actual") & (obs["quality"] != "damaged")]
 
     def summary(self) -> pd.DataFrame:
-        """Rows per table (and of the indicator list), with the table's title, the file it came from and how that
-        file was read (``read as``: CSV in UTF-8, CSV in GB18030 because it was not UTF-8, or XLSX); the indicator
-        list without a file of the folder's own is the embedded one."""
+        """A short overview: rows per table (and of the indicator list), the file each came from, how that file
+        was read (``read as``: CSV in UTF-8, CSV in GB18030 because it was not UTF-8, or XLSX) and the table's
+        title; the indicator list without a file of the folder's own is the embedded one."""
         how = {"utf-8": "CSV, UTF-8", "gb18030": "CSV, GB18030 (not UTF-8)", "xlsx": "XLSX"}
         rows = []
         for name in config.TABLES + LIST_TABLES:
-            rows.append({"table": name, "title": table_meta(name).title, "rows": len(self.table(name)),
+            rows.append({"table": name, "rows": len(self.table(name)),
                          "file": self.files[name].name if name in self.files
                          else ("(embedded list)" if name in LIST_TABLES else "(absent)"),
-                         "read as": how.get(self.encodings.get(name, ""), "")})
+                         "read as": how.get(self.encodings.get(name, ""), ""), "title": table_meta(name).title})
         return pd.DataFrame(rows).set_index("table")
 
 
