@@ -1,7 +1,7 @@
 """Targets, pace, projections, milestones and the project stage funnel.
 
-The measures Chinese investment-promotion reports use to judge progress against plans (the codebook
-``data/CODEBOOK.md`` gives the columns they read: rule 6 on status, rule 7 on periods, and ``projects.stage``):
+The measures Chinese investment-promotion reports use to judge progress against plans (``data/CODEBOOK.md``;
+the stages, milestone statuses and project flags are the vocabularies of :mod:`analysis.vocab`):
 
 * :func:`attainment`: 完成率, actual to date / target, **in percent** (51.7 means 51.7 %).
 * :func:`time_progress`: 序时进度, the share of the period elapsed at a date, **as a fraction** in [0, 1],
@@ -33,6 +33,7 @@ import pandas as pd
 
 from .periods import Period, parse_period
 from .results import DateLike, Numbers, Result, float_array, reject_text, short, text_hint
+from .vocab import MILESTONE_STATUS, PROJECT_FLAG, STAGE
 
 __all__ = [
     "STAGE_ORDER",
@@ -56,27 +57,17 @@ __all__ = [
     "investment_heatmap",
 ]
 
-#: Project stages in the order a project passes through them (vocabulary of ``projects.stage`` without
-#: ``unknown``): 谋划 → 招引/洽谈 → 框架协议 → 签约 → 落地 → 摘地 → 开工 → 投产 → 入统.
-STAGE_ORDER: tuple[str, ...] = (
-    "planning",
-    "negotiation",
-    "framework_signed",
-    "signed",
-    "landed",
-    "land_acquired",
-    "construction",
-    "production",
-    "in_statistics",
-)
+#: Project stages in the order a project passes through them (:data:`analysis.vocab.STAGE`, the vocabulary of
+#: ``projects.stage`` without ``unknown``): 谋划 → 招引/洽谈 → 框架协议 → 签约 → 落地 → 摘地 → 开工 → 投产 → 入统.
+STAGE_ORDER: tuple[str, ...] = tuple(c for c in STAGE.codes if c != "unknown")
 _STAGE_RANK = {s: i for i, s in enumerate(STAGE_ORDER)}
 
-#: Values of the ``status`` column added by :func:`milestone_status`.
-MILESTONE_STATUSES: tuple[str, ...] = ("done", "done_late", "late", "due", "not_yet_due", "unknown")
+#: Values of the ``status`` column added by :func:`milestone_status` (:data:`analysis.vocab.MILESTONE_STATUS`).
+MILESTONE_STATUSES: tuple[str, ...] = MILESTONE_STATUS.codes
 
-#: Values of the ``flag`` column of :func:`project_flags` (红旗, 蜗牛, neither).
-PROJECT_FLAGS: tuple[str, ...] = ("red_flag", "snail", "neutral")
-_FLAG_ZH = {"red_flag": "红旗", "snail": "蜗牛", "neutral": ""}
+#: Values of the ``flag`` column of :func:`project_flags` (红旗, 蜗牛, neither: :data:`analysis.vocab.PROJECT_FLAG`).
+PROJECT_FLAGS: tuple[str, ...] = PROJECT_FLAG.codes
+_FLAG_ZH = {f.code: f.zh[0] if f.zh else "" for f in PROJECT_FLAG}
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
