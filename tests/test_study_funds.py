@@ -1,4 +1,4 @@
-"""Tables of the fund-leverage study (analysis.study_funds, notebook 02-fund-leverage).
+"""Tables of the fund-leverage study (analysis.studies.funds, notebook 02-fund-leverage).
 
 Golden values are the documents' own figures worked out by hand with 亿 = 1e8 and 万 = 1e4 (document and line in
 a comment). Frames built by ``make_ds`` are *synthetic*, made up for the test (region "R", sponsors "S", "T").
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import analysis
-from analysis import study_funds as sf
+from analysis.studies import funds as sf
 from analysis.schema import table_meta
 
 YI = 1e8  # 亿

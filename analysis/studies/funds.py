@@ -34,13 +34,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import stats as _stats
-from .funds import (POLICY_LEVERAGE_RANGE, RATIO_QUALIFIERS, aggregate_funds, fund_ratios,
+from .. import stats as _stats
+from ..funds import (POLICY_LEVERAGE_RANGE, RATIO_QUALIFIERS, aggregate_funds, fund_ratios,
                     implied_company_value, is_breakdown, money_per_project, policy_context, ratio_qualifier)
-from .io import Dataset
-from .params import region_list
-from .periods import PeriodParseError, parse_period, period_bounds
-from .report import fmt_money, fmt_num
+from ..io import Dataset
+from ..params import region_list
+from ..periods import PeriodParseError, parse_period, period_bounds
+from ..reporting.format import fmt_money, fmt_num
 
 __all__ = [
     "POLICY_REINVESTMENT_RANGE",
