@@ -271,3 +271,22 @@ def test_without_planned_funds(testland):
 def test_run_checks_its_parameters(kwargs, match):
     with pytest.raises(ValueError, match=match):
         sf.run(**kwargs)
+
+
+def test_notebook_is_thin():
+    """The notebook only calls run() and displays the report: no loop, branch or long cell."""
+    import ast
+
+    import nbformat
+
+    from analysis import config
+
+    nb = nbformat.read(config.NOTEBOOKS_DIR / "02-fund-leverage.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
+    for c in code:
+        assert len(c.source.splitlines()) <= 10, c.source
+        nodes = list(ast.walk(ast.parse(c.source)))
+        assert not [n for n in nodes if isinstance(n, (ast.For, ast.While, ast.If, ast.IfExp, ast.comprehension))]
+    shown = [c.source.strip() for c in code]
+    assert shown[-1] == "report.appendix()"
+    assert shown[1:-1] == [f'report["{s}"]' for s in SECTIONS]

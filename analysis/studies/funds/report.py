@@ -105,9 +105,9 @@ def _money_col(key: str, label: str, qualifier: str) -> Col:
     return Col(key, label, "money", digits=3, unit="currency", qualifier=qualifier)
 
 
-def _to_currency(frame: pd.DataFrame, fallback: str = "yuan") -> pd.DataFrame:
-    """``frame`` with a ``currency`` column (the money columns' unit per row), ``fallback`` where absent."""
-    return frame if "currency" in frame.columns else frame.assign(currency=fallback)
+def _with_currency(frame: pd.DataFrame, sub: Dataset) -> pd.DataFrame:
+    """``frame`` (one row per fund record) with each record's ``currency``, the unit of its money columns."""
+    return frame.merge(sub.funds[["fund_id", "currency"]], on="fund_id", how="left")
 
 
 def _status_counts(groups: pd.DataFrame) -> list[str]:
@@ -153,7 +153,7 @@ def matrix_section(sub: Dataset) -> Section:
                      "under their types while the money stays with the group (the documents do not split it by "
                      "type), so nothing is counted twice.")
     sec.items.append(Table(
-        _to_currency(groups.merge(sub.funds[["fund_id", "currency"]], on="fund_id", how="left")),
+        _with_currency(groups, sub),
         "Fund records as reported (a group of N funds is one record; average size = size / number of funds)",
         [_fund_col(), Col("region", "Region"), Col("sponsor", "Sponsor"), Col("fund_type", "Fund type"),
          Col("status", "Status"), Col("n_funds_text", "Funds"), Col("breakdown", "Breakdown by type"),
@@ -417,7 +417,7 @@ def planned_section(sub: Dataset, include_planned: bool = True) -> Section:
                      "is not an attainment rate, since the documents do not say which existing fund answers to "
                      "which plan.")
     sec.items.append(Table(
-        _to_currency(pve.merge(sub.funds[["fund_id", "currency"]], on="fund_id", how="left")),
+        _with_currency(pve, sub),
         "Fund records by status: existing (set up), new (set up during the period), planned (announced; sizes are "
         "targets)",
         [_fund_col(), Col("region", "Region"), Col("status", "Status"), Col("sponsor", "Sponsor"),
@@ -539,7 +539,8 @@ def policy_section(sub: Dataset) -> Section:
     sec.items.append(Table(
         policy, "Leverage and public share against the usual range (context, not a verdict)",
         [_fund_col(), Col("region", "Region"), Col("sponsor", "Sponsor"), Col("fund_type", "Fund type"),
-         Col("n_funds", "Funds", "int"), Col("leverage", "Leverage (×)", "multiple", qualifier="leverage_qualifier"),
+         Col("status", "Status"), Col("n_funds", "Funds", "int"),
+         Col("leverage", "Leverage (×)", "multiple", qualifier="leverage_qualifier"),
          Col("leverage_basis", "Leverage basis"),
          Col("public_share", "Public share (%)", "share", qualifier="public_share_qualifier"),
          Col("policy_context", "Against the usual range"), Col("is_sub_fund", "Sub-fund", "bool")],
