@@ -798,7 +798,7 @@ def attainment_chart(df: pd.DataFrame, *, label: str = "label", attainment: str 
 
 def milestone_timeline(df: pd.DataFrame, *, project: str = "project", planned: str = "planned",
                        start: str = "start", end: str = "end", kind: str = "kind", status: str = "status",
-                       as_of: Any = None, title: str | None = None) -> Figure:
+                       as_of: str | pd.Timestamp | None = None, title: str | None = None) -> Figure:
     """Gantt-like chart of planned milestones: projects on y, months on x, a marker per milestone kind.
 
     Parameters
@@ -1001,10 +1001,8 @@ def heatmap(df: pd.DataFrame, *, row: str = "sector", col: str = "lead_unit", va
           (sector, lead_unit) are summed; a pair with no row, or only missing values, is left blank.
     row, col, value : str
         Column names.
-    scale : float, default 1e8
-        Amounts are divided by it (1e8 yuan = 1 亿元).
-    unit : str, default '亿元'
-        Unit of the scaled amounts, for the colour bar.
+    scale, unit : float and str, default 1e8 and '亿元'
+        Amounts are divided by ``scale`` (1e8 yuan = 1 亿元); the colour bar names the result in ``unit``.
     fmt : str, default '.1f'
         Format of the annotations.
     cmap : str, default 'YlOrRd'

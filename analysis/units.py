@@ -4,7 +4,7 @@ Turns figures as Chinese documents write them (``533.3亿元``, ``近200亿元``
 :class:`Quantity`: a value in base units (yuan, USD, m², mu, tonnes, counts, percent), the unit, a qualifier
 (exact, at least, about, ...) and a kind (a level, a growth rate or a ratio).
 
-Conventions (see ``shared/domain.md``):
+Conventions (the codebook ``data/CODEBOOK.md``, rules 3 to 5):
 
 * 万 = 10^4, 亿 = 10^8; money is stored in yuan (元) or USD (美元).
 * 亩 stays mu; 平方米, 万方 (floor or operated area) and 公顷 (10^4 m²) become m².
