@@ -13,13 +13,13 @@ from __future__ import annotations
 import matplotlib.pyplot as _plt
 import pandas as pd
 
-from ... import config
 from ... import plots as _plots
 from ...funds import POLICY_LEVERAGE_RANGE, POLICY_PUBLIC_SHARE_RANGE, Bound
 from ...io import Dataset, load_dataset
 from ...params import check_study_params
 from ...reporting import Col, Figure, Report, Section, Table
 from ...reporting.format import fmt_money, fmt_multiple, fmt_pct, provenance
+from ..overview import data_label
 from .tables import (POLICY_REINVESTMENT_RANGE, _status_rank, check_include_planned, figure_coverage,
                      format_measure, format_money, fund_count_matrix, fund_groups_table, fund_matrix_frame,
                      fund_matrix_table, leverage_frame, planned_summary, planned_vs_existing, policy_table,
@@ -622,11 +622,6 @@ def _provenance_table(prov: pd.DataFrame) -> Table:
                  source="the dataset's funds and equity_stakes tables")
 
 
-def _data_label(ds: Dataset) -> str:
-    default = ds.source.resolve() == config.DEFAULT_DATA_DIR.resolve()
-    return f"{'embedded dataset (data/default)' if default else ds.source}, fingerprint `{ds.fingerprint}`"
-
-
 def _scope_text(present: list[str], missing: list[str], p, include_planned: bool, sub: Dataset) -> str:
     text = [f"Regions studied: **{', '.join(present) or 'none'}**."]
     if missing:
@@ -680,5 +675,6 @@ def run(data_dir=None, regions=None, period=None, as_of=None, include_planned: b
                 stakes_section(sub), policy_section(sub), statistics_section(sub), documents_section(ds, prov)]
     params = {"data_dir": data_dir, "regions": regions, "period": period, "as_of": as_of,
               "include_planned": include_planned}
-    return Report(STUDY, TITLE, QUESTION, params, _data_label(ds), sections, provenance=_provenance_table(prov),
+    data = f"{data_label(ds)}, fingerprint `{ds.fingerprint}`"
+    return Report(STUDY, TITLE, QUESTION, params, data, sections, provenance=_provenance_table(prov),
                   intro=_scope_text(present, missing, p, include_planned, sub), fingerprint=ds.fingerprint)
