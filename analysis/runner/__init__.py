@@ -48,7 +48,7 @@ from pathlib import Path
 
 import yaml
 
-from . import __version__, config
+from .. import __version__, config
 
 log = logging.getLogger("analysis.runner")
 
@@ -546,7 +546,7 @@ def _count_warnings(text: str) -> int:
 def _report_record(nb) -> dict:
     """The record a study emitted with analysis.report.report_header (title, fingerprint, data source), removed
     from the notebook's outputs (it is metadata for the report's header, not something to show)."""
-    from .report import REPORT_MIMETYPE
+    from ..report import REPORT_MIMETYPE
 
     record = {}
     for cell in nb.cells:
