@@ -492,3 +492,20 @@ def test_a_study_that_keeps_failing_without_a_good_report_is_listed(studies_dir,
         assert row["status"] == "failed" and row["html"] is None and "asked to fail" in row["error"]
     status = _index_rows((reports / "index.html").read_text(encoding="utf-8"))[row["slug"]]["Status"]
     assert status.startswith(f"failed in cell {row['failed_cell']}: RuntimeError: this study was asked to fail")
+
+
+def test_the_code_hash_covers_report_templates_and_styles_not_the_index(tmp_path, monkeypatch):
+    """A synthetic package folder: a report's style sheet is an input of every report; the index's is not (the
+    index is written anew on every run)."""
+    files = {"mod.py": "x = 1\n", "templates/report/report.css": "p { }\n", "templates/index/index.css": "p { }\n",
+             "templates/index/index.html.j2": "{{ rows }}\n"}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.setattr(runner.config, "PACKAGE_DIR", tmp_path)
+    before = runner.code_hash()
+    for name in ("templates/index/index.css", "templates/index/index.html.j2"):
+        (tmp_path / name).write_text("changed\n", encoding="utf-8")
+        assert runner.code_hash() == before, name
+    (tmp_path / "templates/report/report.css").write_text("p { color: red }\n", encoding="utf-8")
+    assert runner.code_hash() != before

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .. import config
 from .discovery import Study
+from .index import TEMPLATE_SUBDIR as INDEX_TEMPLATES
 
 #: Files of the library that make a report: code, templates (nbconvert's and the index's), their styles, data
 #: tables shipped with the package. A change to any of them reruns every report.
@@ -31,9 +32,11 @@ def _tree_hash(paths: list[Path]) -> str:
 
 
 def code_hash() -> str:
-    """Hash of the library's code and templates (:data:`CODE_SUFFIXES`; a change reruns every report)."""
+    """Hash of the library's code and templates (:data:`CODE_SUFFIXES`; a change reruns every report). The index's
+    template is left out: the index is written anew on every run."""
+    index = config.PACKAGE_DIR / INDEX_TEMPLATES
     files = [p for p in config.PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in CODE_SUFFIXES
-             and "__pycache__" not in p.parts]
+             and "__pycache__" not in p.parts and index not in p.parents]
     return _tree_hash(files)
 
 

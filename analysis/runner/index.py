@@ -8,12 +8,17 @@ record the study emits; a study without one shows its name), parameters, status 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import config
-from .jobs import Job
 
-#: The folder of the index's template (``index.html.j2``) and its style sheet (``index.css``, inlined).
-TEMPLATE_DIR = config.PACKAGE_DIR / "templates" / "index"
+if TYPE_CHECKING:
+    from .jobs import Job
+
+#: The folder of the index's template (``index.html.j2``) and its style sheet (``index.css``, inlined). The index
+#: is written anew on every run, so these are not inputs of a report (:func:`analysis.runner.cache.code_hash`).
+TEMPLATE_SUBDIR = Path("templates", "index")  # in the package
+TEMPLATE_DIR = config.PACKAGE_DIR / TEMPLATE_SUBDIR
 
 
 def _row(job: Job) -> dict:
