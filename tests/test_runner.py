@@ -483,6 +483,25 @@ def test_the_index_is_no_wider_than_the_page_on_a_phone_or_a_laptop(indexed):
             browser.close()
 
 
+def test_a_failed_report_is_listed_with_what_its_last_good_version_says(tmp_path):
+    """A synthetic study that fails before it emits its record: the index row keeps the last good report's title
+    and finding (which its link shows), and says it failed."""
+    studies, reports = tmp_path / "notebooks", tmp_path / "reports"
+    study = _study(studies / "01-rec.ipynb", "# Fail\nfail = False\n",
+                   "if fail:\n    raise RuntimeError('asked to fail (synthetic)')",
+                   "from IPython.display import display\n"
+                   f"display({{{RECORD_MIMETYPE!r}: {RECORD!r}, 'text/plain': 'front'}}, raw=True)")
+    assert runner.run(reports_dir=reports, notebooks_dir=studies, progress=False) == 0
+    _set_default(study, "fail", "True")
+    assert runner.run(reports_dir=reports, notebooks_dir=studies, progress=False) == 1
+    row = _manifest(reports)["01-rec"]
+    assert row["status"] == "failed" and row["html"] == "01-rec.html"
+    assert {k: row[k] for k in RECORD} == RECORD
+    shown = _index_rows((reports / "index.html").read_text(encoding="utf-8"))["01-rec"]
+    assert shown["Report"].startswith(RECORD["title"]) and shown["First key finding"] == RECORD["first_finding"]
+    assert "asked to fail (synthetic) (the link shows the last good report)" in shown["Status"]
+
+
 def test_a_study_that_keeps_failing_without_a_good_report_is_listed(studies_dir, tmp_path):
     """Two failed runs in a row of a report that never succeeded (the second crashed reading the first's row)."""
     reports = tmp_path / "reports"

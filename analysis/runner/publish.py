@@ -101,9 +101,12 @@ def _run_locked(reports, selected, grid, force, jobs_n, show_code, progress, not
         shutil.rmtree(build, ignore_errors=True)
     by_slug = {j.slug: j for j in done}
     final = [by_slug.get(j.slug, j) for j in planned]
-    for j in final:  # a failed report keeps the link to its last good version, if any
+    for j in final:  # a failed report keeps the link to its last good version, if any, and what that one says
         if j.status == "failed" and _on_disk(reports, previous.get(j.slug)):
             j.html = previous[j.slug]["html"]
+            for name in RECORD_FIELDS:
+                if getattr(j, name) is None:
+                    setattr(j, name, previous[j.slug].get(name))
     # reports of other parameter sets from earlier runs stay listed while their HTML is on disk; an earlier
     # failure that left no report is not carried over (this run did not ask for it again)
     listed = final + [Job(**{k: v for k, v in r.items() if k in Job.__dataclass_fields__})
