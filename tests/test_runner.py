@@ -425,6 +425,12 @@ def indexed(tmp_path_factory):
            "from IPython.display import display\n"
            f"display({{{RECORD_MIMETYPE!r}: {RECORD!r}, 'text/html': '<p>FRONT-MATTER (synthetic)</p>',"
            " 'text/plain': 'front'}, raw=True)")
+    _study(studies / "03-model.ipynb", "# How many\nn = 1\n",  # the record as the report model emits it
+           "from analysis.reporting import Report, Section\n"
+           "s = Section('growth', 'Growth', 'Did it grow?', ['Synthetic grew **5.0 %**.'], key=['Synthetic grew **5.0 %**.'])\n"
+           "report = Report('03-model', 'Model report', 'Did synthetic grow?', {'n': n}, 'synthetic data', [s],"
+           " fingerprint='fp-model')\n"
+           "report.front()")
     reports = tmp / "reports"
     assert runner.run(reports_dir=reports, notebooks_dir=studies, progress=False, jobs_n=2) == 0
     return reports, studies
@@ -437,7 +443,12 @@ def test_the_index_shows_each_reports_title_first_finding_parameters_status_and_
     assert {m["01-tiny"][k] for k in RECORD} == {None}  # a study without a record still gets its row
     text = (reports / "index.html").read_text(encoding="utf-8")
     rows = _index_rows(text)
-    assert set(rows) == {"01-tiny", "02-record"}
+    assert set(rows) == {"01-tiny", "02-record", "03-model"}
+    model = {"title": "Model report", "question": "Did synthetic grow?", "first_finding": "Synthetic grew 5.0 %.",
+             "fingerprint": "fp-model", "data_source": "synthetic data"}
+    assert {k: m["03-model"][k] for k in model} == model  # what Report.front() emits reaches the manifest
+    assert rows["03-model"]["First key finding"] == model["first_finding"]
+    assert "Synthetic grew <strong>5.0 %</strong>" in (reports / "03-model.html").read_text(encoding="utf-8")
     rec = rows["02-record"]
     assert rec["Report"] == f"{RECORD['title']} {RECORD['question']} 02-record"
     assert rec["First key finding"] == RECORD["first_finding"]
