@@ -588,7 +588,8 @@ def write_index(jobs: list[Job], path: Path, meta: dict) -> None:
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}}
 table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top;text-align:left}}
-tr.failed td{{background:#fde8e8}}code{{font-size:0.9em}}</style></head>
+tr.failed td{{background:#fde8e8}}code{{font-size:0.9em}}body{{overflow-wrap:anywhere}}
+@media (max-width:640px){{table,tbody,tr,td{{display:block}}tr:first-child{{display:none}}tr{{border:1px solid #ccc;margin:0 0 .8em}}td{{border:0;border-top:1px solid #eee}}}}</style></head>
 <body><h1>Investment-promotion studies (招商引资)</h1>
 <p>Generated {html.escape(meta['generated'])} by analysis {html.escape(meta['version'])}, commit
 <code>{html.escape(meta['commit'])}</code>. {len([j for j in jobs if j.status != 'failed'])} of {len(jobs)} report(s) succeeded.</p>
