@@ -186,7 +186,10 @@ def _value(text: str, kind: str):
     if kind == "bool":
         return {"True": True, "False": False}.get(text, text)
     if kind == "date":
-        return pd.Timestamp(text)
+        try:
+            return pd.Timestamp(text)
+        except ValueError:
+            return text  # a date column may hold a period as written ("2022年"): shown as it is
     if kind in ("text", "period"):
         return text
     try:
@@ -324,3 +327,22 @@ def test_runner_header_stays_for_a_notebook_without_front_matter(browser, report
     header, bar = page.locator(".report-header").count(), page.locator(".report-bar").count()
     page.close()
     assert (header, bar) == ((0, 1) if has_front else (1, 0))
+
+
+def test_demo_prints_on_a4_with_every_row(browser, demo):
+    path, report = demo
+    page = browser.new_page(viewport={"width": 794, "height": 1123})  # A4 at 96 px per inch
+    page.goto(path.as_uri(), wait_until="load")
+    page.emulate_media(media="print")
+    rows = page.locator("#table-1 tbody tr")
+    visible = sum(rows.nth(i).is_visible() for i in range(rows.count()))
+    links = page.locator("a.ir-csv").first.is_visible()
+    code_toggle = page.locator("label.code-toggle").first.is_visible()
+    scroll, view = _overflow(page)
+    pdf = page.pdf(format="A4", prefer_css_page_size=True)
+    page.close()
+    assert visible == len(report.tables[0].frame), "on paper a folded table shows every row"
+    assert not links and not code_toggle, "on paper no download link or code toggle"
+    assert scroll <= view, f"on A4 the page is {scroll} px wide ({view} px)"
+    box = re.search(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
+    assert box and [round(float(x)) for x in box.groups()] == [595, 842], "A4 pages: 595 x 842 pt"
