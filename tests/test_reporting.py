@@ -97,7 +97,7 @@ def test_xlsx_holds_every_table():
 def test_money_scale_writes_numbers_under_a_header_that_says_the_unit():
     assert format_scaled_money(1.32e10, "亿", "at_least") == "≥ 132.00"
     assert format_scaled_money(1.32e10, "亿") == "132.00"
-    assert format_scaled_money(2e10, "亿", "just_under") == "just under 200.00"
+    assert format_scaled_money(2e10, "亿", "just_under") == "< 200.00"  # the vocabulary's symbols
     assert format_scaled_money(3.5e5, "亿") == "0.0035"  # too small for two decimals: two significant digits
     assert format_scaled_money(6.7e7, "万", "about", digits=0) == "≈ 6,700"
     assert format_scaled_money(float("nan"), "亿") == "" and format_scaled_money("n/a", "亿") == "n/a"

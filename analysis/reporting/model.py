@@ -25,6 +25,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from ..vocab import QUALIFIER
+
 __all__ = ["Col", "Table", "Figure", "Section", "Report", "COLUMN_KINDS", "MONEY_SCALES", "format_scaled_money"]
 
 #: How a column's values are written for reading (see :func:`analysis.reporting.format.format_cell`).
@@ -62,8 +64,8 @@ class Col:
     scale : {'亿', '万'}, optional
         For ``money`` only: write every value as a number in this unit (10^8 or 10^4 of ``unit``), the unit
         being said once in the header (``label="Total investment (亿元)"``), not in every cell; a qualifier is
-        written as a symbol (``≥ 132``, ``> 5.5``, ``≈ 20``, ``≤ 3``) or, for ``just_under``, in words (the
-        table's note explains the symbols). Needs one unit for the whole column (``unit`` not a column name).
+        written as its symbol in :data:`analysis.vocab.QUALIFIER` (``≥ 132``, ``> 5.5``, ``≈ 20``, ``< 200``,
+        ``≤ 3``; the table's note explains the symbols it uses). Needs one unit for the whole column (``unit`` not a column name).
         Default: each value in 亿元 or 万元 as its size suits, with its qualifier (``超132亿元``).
 
         For example ``Col("total", "Total investment (亿元)", "money", scale="亿", qualifier="total_q")``.
@@ -125,12 +127,14 @@ class Col:
 #: Scales of :attr:`Col.scale`: the unit a money column is written in, and its size in yuan (or USD).
 MONEY_SCALES = {"亿": 1e8, "万": 1e4}
 
-#: How :attr:`Col.scale` columns write a qualifier: a symbol where there is a common one, else words.
-QUALIFIER_SYMBOLS = {"exact": "", "at_least": "≥ ", "more_than": "> ", "about": "≈ ", "at_most": "≤ ",
-                     "just_under": "just under ", "about_at_least": "about ≥ ", "about_at_most": "about ≤ "}
+#: How :attr:`Col.scale` columns write a qualifier: its symbol from the vocabulary (``≥``, ``>``, ``≈``, ``<``,
+#: ``≤``), and for the bounds derived for sums and ratios ``about`` and the symbol.
+QUALIFIER_SYMBOLS = {q.code: f"{q.symbol} " if q.symbol else "" for q in QUALIFIER}
+QUALIFIER_SYMBOLS.update({"about_at_least": "about " + QUALIFIER_SYMBOLS["at_least"],
+                          "about_at_most": "about " + QUALIFIER_SYMBOLS["at_most"]})
 
-#: What each symbol means (a table's note explains the symbols its scaled columns use).
-SYMBOL_MEANINGS = {"≥": "at least", ">": "more than", "≈": "about", "≤": "at most"}
+#: What each symbol means, in the vocabulary's words (a table's note explains the symbols its scaled columns use).
+SYMBOL_MEANINGS = {q.symbol: q.words for q in QUALIFIER if q.symbol}
 
 
 def format_scaled_money(value, scale: str, qualifier: str | None = None, digits: int | None = None) -> str:
@@ -143,8 +147,8 @@ def format_scaled_money(value, scale: str, qualifier: str | None = None, digits:
     scale : {'亿', '万'}
         10^8 or 10^4.
     qualifier : str, optional
-        Codebook qualifier (``at_least`` → ``≥``, ``more_than`` → ``>``, ``about`` → ``≈``, ``at_most`` → ``≤``,
-        ``just_under`` → words), or a derived bound (``about_at_least``, ``unknown``).
+        Codebook qualifier, written as its symbol (``at_least`` → ``≥``, ``more_than`` → ``>``, ``about`` → ``≈``,
+        ``just_under`` → ``<``, ``at_most`` → ``≤``), or a derived bound (``about_at_least``, ``unknown``).
     digits : int, optional
         Decimals shown (default 2), kept so that the column's decimals line up; a value too small to show at
         that many decimals keeps two significant digits (``0.0035`` rather than ``0.00``).

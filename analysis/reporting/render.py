@@ -151,8 +151,8 @@ def _symbols_note(t: Table, shown: pd.DataFrame) -> str:
     for c in t.columns:
         if c.scale:
             for v in shown[c.label]:
-                m = re.match(r"(?:about )?([≥>≈≤]) ", v)
-                if m:
+                m = re.match(r"(?:about )?(\S+) ", v)
+                if m and m.group(1) in SYMBOL_MEANINGS:
                     used.add(m.group(1))
     if not used:
         return ""
