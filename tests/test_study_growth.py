@@ -1,4 +1,4 @@
-"""The investment-growth study's selections (analysis.study_growth).
+"""The investment-growth study's selections (analysis.studies.growth).
 
 Golden values come from the embedded dataset (document and line in a comment) and were computed by hand;
 frames built inside a test are synthetic and labelled so. Rates are in percent, pulls in percentage points.
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import analysis
-from analysis import study_growth as sg
+from analysis.studies import growth as sg
 from analysis.growth import ComponentCheck
 
 TESTLAND = Path(__file__).parent / "data" / "testland"

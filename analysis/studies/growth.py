@@ -33,14 +33,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .growth import (ComponentCheck, check_components, decompose_growth, implied_base_bound, rank_stability,
+from ..growth import (ComponentCheck, check_components, decompose_growth, implied_base_bound, rank_stability,
                      scoreboard)
-from .io import Dataset
-from .params import region_list
-from .periods import PeriodParseError, parse_period, period_bounds, period_order
-from .report import fmt_money, fmt_num, fmt_pct
-from .stats import MIN_N, trend_growth
-from .units import QuantityParseError, parse_quantity
+from ..io import Dataset
+from ..params import region_list
+from ..periods import PeriodParseError, parse_period, period_bounds, period_order
+from ..reporting.format import fmt_money, fmt_num, fmt_pct
+from ..stats import MIN_N, trend_growth
+from ..units import QuantityParseError, parse_quantity
 
 __all__ = [
     "TOTAL_INDICATOR",
@@ -806,7 +806,7 @@ def count_value_pairs(data: Any, pairs: Any = None) -> pd.DataFrame:
     which assumes both rates cover the same set of projects. A lower-bounded value growth makes it a lower
     bound; a lower-bounded count growth an upper bound.
     """
-    from .growth import average_size_growth
+    from ..growth import average_size_growth
 
     obs = _observations(data)
     pairs = dict(COUNT_VALUE_PAIRS if pairs is None else pairs)
