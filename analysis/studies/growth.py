@@ -1,22 +1,31 @@
-"""What the investment-growth study (notebook ``01-investment-growth``) picks from a dataset.
+"""Study 01, investment growth (notebook ``01-investment-growth``): its tables and its report.
 
 Taizhou's investment race (投资"赛马") ranks counties each quarter on fixed-asset investment growth and pays
 the top ones; its scoreboard (晾晒表) publishes the ranks. This module selects, from a
 :class:`~analysis.io.Dataset` (or its ``observations`` table), the figures each section of the study needs and
-puts them in tidy frames; the arithmetic itself is :mod:`analysis.growth` and :mod:`analysis.stats`.
+puts them in tidy frames (the arithmetic itself is :mod:`analysis.growth` and :mod:`analysis.stats`), then
+writes each section of the report: its question, its findings as sentences whose numbers come from the data,
+its tables and figures.
 
-* :func:`select_observations`: actual, sound figures of the regions, period and date asked for;
-* :func:`levels_and_rates`, :func:`format_levels`, :func:`revision_table`: levels, year-on-year rates, implied
-  bases (with their bound direction) and, where the prior year was published, revision factors;
-* :func:`component_keys`, :func:`component_table`, :func:`component_check`, :func:`pull_frame`,
-  :func:`subarea_shares`: a total (fixed-asset investment) and its components (government and industrial
-  investment) for the same region, entity and period, their pulls (拉动) and contribution shares (贡献率);
-* :func:`count_value_pairs`: a count (new-start projects) beside its value (their investment) → average size;
-* :func:`times_readings`: figures written ``增长N倍`` and the base each reading implies;
-* :func:`region_parents`, :func:`growth_panel`, :func:`left_out_regions`, :func:`race_table`,
-  :func:`race_stability`, :func:`reward_counts`: the scoreboard;
-* :func:`level_series`, :func:`trend_table`: trend growth where a series has enough levels;
-* :func:`used_obs_ids`: the observations a study used, for :func:`analysis.report.provenance`.
+The report
+    :func:`run` checks the parameters (:func:`analysis.params.check_study_params` and :func:`check_params` for
+    ``indicator`` and ``top_k``), loads and selects the data and returns a :class:`~analysis.reporting.Report`
+    whose sections are made by :func:`scope_section`, :func:`levels_section`, :func:`components_section`,
+    :func:`count_value_section`, :func:`times_section`, :func:`scoreboard_section` and :func:`trends_section`
+    (each takes the selected observations and returns a :class:`~analysis.reporting.Section`).
+The tables
+    * :func:`select_observations`: actual, sound figures of the regions, period and date asked for;
+    * :func:`levels_and_rates`, :func:`revision_table`: levels, year-on-year rates, implied bases (with their
+      bound direction) and, where the prior year was published, revision factors;
+    * :func:`component_keys`, :func:`component_table`, :func:`component_check`, :func:`pull_frame`,
+      :func:`subarea_shares`: a total (fixed-asset investment) and its components (government and industrial
+      investment) for the same region, entity and period, their pulls (拉动) and contribution shares (贡献率);
+    * :func:`count_value_pairs`: a count (new-start projects) beside its value (their investment) → average size;
+    * :func:`times_readings`: figures written ``增长N倍`` and the base each reading implies;
+    * :func:`region_parents`, :func:`growth_panel`, :func:`left_out_regions`, :func:`race_table`,
+      :func:`race_stability`, :func:`reward_counts`, :func:`race_rewards`: the scoreboard;
+    * :func:`level_series`, :func:`trend_table`: trend growth where a series has enough levels;
+    * :func:`used_obs_ids`: the observations a study used, for :func:`analysis.reporting.provenance`.
 
 Conventions: growth rates in percent (13.7 means +13.7 %), pulls in percentage points (pp), contribution
 shares as fractions, levels in the dataset's base units (yuan, counts) unless a column says 亿元.
@@ -35,12 +44,14 @@ import pandas as pd
 
 from ..growth import (ComponentCheck, check_components, decompose_growth, implied_base_bound, rank_stability,
                      scoreboard)
+from .. import plots
 from ..io import Dataset
-from ..params import region_list
+from ..params import check_study_params, region_list
 from ..periods import PeriodParseError, parse_period, period_bounds, period_order
-from ..reporting.format import fmt_money, fmt_num, fmt_pct
+from ..reporting.format import fmt_money, fmt_num, fmt_p, fmt_pct, fmt_pp, provenance
+from ..reporting.model import Col, Figure, Report, Section, Table
 from ..stats import MIN_N, trend_growth
-from ..units import QuantityParseError, parse_quantity
+from ..units import LOWER_BOUND_QUALIFIERS, UPPER_BOUND_QUALIFIERS, QuantityParseError, parse_quantity
 
 __all__ = [
     "TOTAL_INDICATOR",
@@ -50,7 +61,6 @@ __all__ = [
     "select_observations",
     "is_investment_indicator",
     "levels_and_rates",
-    "format_levels",
     "prior_year_label",
     "revision_table",
     "component_keys",
@@ -71,12 +81,23 @@ __all__ = [
     "trend_table",
     "used_obs_ids",
     "growth_bars",
-    "format_components",
-    "format_pairs",
-    "format_times",
     "race_rewards",
+    "STUDY",
+    "TITLE",
+    "COMPONENT_NAMES",
+    "check_params",
+    "scope_section",
+    "levels_section",
+    "components_section",
+    "count_value_section",
+    "times_section",
+    "scoreboard_section",
+    "trends_section",
+    "run",
 ]
 
+# TODO(vocab): which indicators are components of which total, and which counts pair with which values, belong
+# in data/default/indicators.csv (issue 9, item 3); until its API is on main they are these two constants.
 #: The total whose components the study decomposes (固定资产投资).
 TOTAL_INDICATOR = "fixed_asset_investment"
 #: Its components as the documents report them: 政府性投入 and 工业性投入.
@@ -103,6 +124,18 @@ def _observations(data: Any, name: str = "data") -> pd.DataFrame:
     if missing:
         raise ValueError(f"{name}: the observations frame lacks column(s) {missing}")
     return data
+
+
+def _require(frame: Any, name: str, producer: str, columns: list[str]) -> None:
+    """Raise a ValueError naming the argument unless ``frame`` is a DataFrame with ``columns`` (the output of
+    ``producer``)."""
+    if not isinstance(frame, pd.DataFrame) or any(c not in frame.columns for c in columns):
+        raise ValueError(f"{name}: expected the output of {producer} (columns {columns})")
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    """An empty frame with these columns (what a function returns when nothing is reported)."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
 
 
 def _entity_key(s: pd.Series) -> pd.Series:
@@ -347,72 +380,6 @@ def levels_and_rates(data: Any, indicators: Any = None, *, investment_only: bool
     out["doc"], out["line"] = rows["doc"], rows["line"]
     return _in_data_order(out, ["region", "period", "indicator"])
 
-
-def _fmt_level(value: float, qualifier: Any, unit: Any) -> str:
-    if not np.isfinite(value):
-        return ""
-    q = qualifier if isinstance(qualifier, str) and qualifier else "exact"
-    try:
-        return fmt_money(value, q, unit if isinstance(unit, str) else "yuan")
-    except KeyError:
-        return f"{fmt_num(value)} {unit}"
-
-
-def format_levels(table: pd.DataFrame) -> pd.DataFrame:
-    """The table of :func:`levels_and_rates` as text for display, qualifiers and bounds written out.
-
-    Parameters
-    ----------
-    table : DataFrame
-        Output of :func:`levels_and_rates`.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``region``, ``entity``, ``period``, ``indicator``, ``level`` (e.g. ``132亿元``), ``growth``
-        (e.g. ``more than +700.00 %``), ``as written`` (the rate as the document writes it), ``implied base``
-        (e.g. ``不超过16.5亿元``: at most) and ``increment``; same index.
-
-    Raises
-    ------
-    ValueError
-        If ``table`` lacks a column of :func:`levels_and_rates`.
-
-    Notes
-    -----
-    Bounds: 'upper' is written 不超过 (at most), 'lower' 超 (at least), 'about' 约, 'none' as
-    ``… (no bound)``. ``increment = level - base``: with an exact level it is bounded the other way from the
-    base (a base of at most 16.5亿元 under 132亿元 leaves an increment of at least 115.5亿元); with a bounded
-    level it is marked ``(no bound)`` unless the base is exact and the level's bound carries over.
-    """
-    need = ["region", "entity", "period", "indicator", "indicator_zh", "level", "unit", "level_qualifier",
-            "growth_pct", "growth_qualifier", "yoy_raw", "base", "increment", "base_bound"]
-    missing = [c for c in need if c not in table.columns]
-    if missing:
-        raise ValueError(f"table: lacks column(s) {missing}; pass the output of levels_and_rates")
-    flip = {"upper": "lower", "lower": "upper", "about": "about", "exact": "exact", "none": "none"}
-    base_txt, inc_txt = [], []
-    for b, inc, bound, unit, lq in zip(table["base"], table["increment"], table["base_bound"], table["unit"],
-                                       table["level_qualifier"]):
-        if bound == "":
-            base_txt.append("")
-            inc_txt.append("")
-            continue
-        base_txt.append(_fmt_level(b, _BOUND_QUALIFIER.get(bound, "exact"), unit)
-                        + (" (no bound)" if bound == "none" else ""))
-        level_exact = not isinstance(lq, str) or lq in ("", "exact")
-        inc_bound = flip[bound] if level_exact else "none"
-        inc_txt.append(_fmt_level(inc, _BOUND_QUALIFIER.get(inc_bound, "exact"), unit)
-                       + (" (no bound)" if inc_bound == "none" else ""))
-    growth_txt = [fmt_pct(g, 2, gq if isinstance(gq, str) else None, signed=True) if np.isfinite(g) else ""
-                  for g, gq in zip(table["growth_pct"], table["growth_qualifier"])]
-    return pd.DataFrame({
-        "region": table["region"], "entity": table["entity"].fillna(""), "period": table["period"],
-        "indicator": table["indicator_zh"].astype(str) + " (" + table["indicator"].astype(str) + ")",
-        "level": [_fmt_level(v, q, u) for v, q, u in zip(table["level"], table["level_qualifier"], table["unit"])],
-        "growth": growth_txt, "as written": table["yoy_raw"].fillna(""), "implied base": base_txt,
-        "increment": inc_txt,
-    }, index=table.index)
 
 
 _YEAR_IN_LABEL = re.compile(r"\d{4}")
@@ -744,7 +711,7 @@ def subarea_shares(data: Any, indicators: Any = COMPONENT_INDICATORS + (TOTAL_IN
                          "obs_id": part["obs_id"]})
     m = left.merge(right, on=["region", "period", "indicator", "unit"], how="inner")
     if m.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        return _empty(cols)
     m["share"] = m["level"] / m["region_level"]
     return m[cols].reset_index(drop=True)
 
@@ -752,17 +719,13 @@ def subarea_shares(data: Any, indicators: Any = COMPONENT_INDICATORS + (TOTAL_IN
 # --- count versus value --------------------------------------------------------------------------------------
 
 
-_LOWER = {"at_least", "more_than"}
-_UPPER = {"at_most", "just_under"}
-
-
 def _avg_bound(count_q: Any, value_q: Any) -> str:
     """Bound direction of (1+gv)/(1+gc): rises with gv, falls with gc."""
     def d(q: Any, flip: bool) -> str:
         q = q if isinstance(q, str) else "exact"
-        if q in _LOWER:
+        if q in LOWER_BOUND_QUALIFIERS:
             return "upper" if flip else "lower"
-        if q in _UPPER:
+        if q in UPPER_BOUND_QUALIFIERS:
             return "lower" if flip else "upper"
         return "about" if q == "about" else "exact"
     dirs = {d(value_q, False), d(count_q, True)} - {"exact"}
@@ -830,7 +793,7 @@ def count_value_pairs(data: Any, pairs: Any = None) -> pd.DataFrame:
         frames.append(m)
     m = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if m.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        return _empty(cols)
     m["entity"] = m["_e"].where(m["_e"] != "", np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         m["average_size"] = (m["value"] / m["count"]).where(m["count"] > 0)
@@ -880,7 +843,7 @@ def times_readings(data: Any) -> pd.DataFrame:
     cols = ["obs_id", "region", "entity", "period", "indicator", "level", "level_qualifier", "yoy_raw", "n_times",
             "growth_pct", "ratio", "base", "bound", "base_if_ratio", "overstatement_pct", "doc", "line"]
     if "yoy_raw" not in obs.columns:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        return _empty(cols)
     cand = obs[(obs["status"] == "actual") & (obs["quality"] != "damaged") & obs["value"].notna()
                & obs["yoy_raw"].astype(str).str.contains("倍", regex=False) & obs["yoy_raw"].notna()]
     rows = []
@@ -901,7 +864,7 @@ def times_readings(data: Any) -> pd.DataFrame:
                      "overstatement_pct": ((1.0 + n) / n - 1.0) * 100.0 if n > 0 else np.nan,
                      "doc": r.doc, "line": r.line})
     if not rows:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        return _empty(cols)
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -1098,9 +1061,7 @@ def left_out_regions(panel: pd.DataFrame) -> pd.DataFrame:
     ValueError
         If ``panel`` lacks the panel's columns.
     """
-    need = ["region", "period", "left_out", "parent_of"]
-    if not isinstance(panel, pd.DataFrame) or any(c not in panel.columns for c in need):
-        raise ValueError(f"panel: expected the output of growth_panel (columns {need})")
+    _require(panel, "panel", "growth_panel", ["region", "period", "left_out", "parent_of"])
     p = panel[panel["left_out"].astype(bool)]
     rows = []
     for region, g in p.groupby("region", sort=False):
@@ -1139,15 +1100,13 @@ def race_table(panel: pd.DataFrame, k: int = 3) -> pd.DataFrame:
     grew strictly faster, so ties at the boundary can pay more than ``k``; with ``k`` at least the number of
     regions, every region is paid.
     """
-    need = ["region", "period", "growth_pct", "growth_qualifier", "obs_id", "rankable"]
-    if not isinstance(panel, pd.DataFrame) or any(c not in panel.columns for c in need):
-        raise ValueError(f"panel: expected the output of growth_panel (columns {need})")
+    _require(panel, "panel", "growth_panel", ["region", "period", "growth_pct", "growth_qualifier", "obs_id", "rankable"])
     if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k: expected a positive integer number of rewarded places, got {k!r}")
     cols = ["period", "region", "growth_pct", "growth_qualifier", "rank", "n_ranked", "rewarded", "obs_id"]
     p = panel[panel["rankable"]][["period", "region", "growth_pct", "growth_qualifier", "obs_id"]]
     if p.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        return _empty(cols)
     board = scoreboard(p, "region", "growth_pct", "period", k=int(k))
     board["rank"] = board["rank"].round().astype("Int64")  # method 'min': whole places
     return board[cols].sort_values(["period", "rank"], key=lambda c: period_order(c) if c.name == "period" else c,
@@ -1179,9 +1138,7 @@ def race_stability(panel: pd.DataFrame) -> pd.DataFrame:
     top-k reward pays different regions each time. With n < 5 regions rho means little (``note`` says so).
     Periods are taken in sorted label order (``2022Q1`` < ``2022Q2``).
     """
-    need = ["region", "period", "growth_pct", "rankable"]
-    if not isinstance(panel, pd.DataFrame) or any(c not in panel.columns for c in need):
-        raise ValueError(f"panel: expected the output of growth_panel (columns {need})")
+    _require(panel, "panel", "growth_panel", ["region", "period", "growth_pct", "rankable"])
     p = panel[panel["rankable"]]
     return rank_stability(p[["region", "period", "growth_pct"]], "region", "growth_pct", "period")
 
@@ -1210,9 +1167,7 @@ def reward_counts(board: pd.DataFrame) -> pd.DataFrame:
     -----
     A rank is ordinal (1 = best); the mean rank is only a summary across periods with the same regions.
     """
-    need = ["region", "rank", "rewarded"]
-    if not isinstance(board, pd.DataFrame) or any(c not in board.columns for c in need):
-        raise ValueError(f"board: expected the output of race_table (columns {need})")
+    _require(board, "board", "race_table", ["region", "rank", "rewarded"])
     if board.empty:
         return pd.DataFrame(columns=["periods", "rewarded", "best_rank", "worst_rank", "mean_rank"],
                             index=pd.Index([], name="region"))
@@ -1271,12 +1226,12 @@ def level_series(data: Any, indicators: Any = None, measures: Any = ("flow",)) -
     else:
         good = good[good["indicator"].isin(list(indicators))]
     if good.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        return _empty(cols)
     b = period_bounds(good["period"])
     keep = b["kind"].isin(list(_KINDS_PER_YEAR))
     good, b = good[keep], b[keep]
     if good.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        return _empty(cols)
     freq = b["kind"].map(_KINDS_PER_YEAR).astype(int)
     start = pd.DatetimeIndex(b["start"])
     t = np.where(freq == 1, start.year, np.where(freq == 4, start.year * 4 + (start.month - 1) // 3,
@@ -1317,14 +1272,12 @@ def trend_table(series: pd.DataFrame, min_n: int = MIN_N) -> pd.DataFrame:
     -----
     OLS of ``log L_t`` on ``t``; annual growth ``100 (exp(b f) - 1)`` with ``f`` periods per year.
     """
-    need = ["region", "entity", "indicator", "unit", "kind", "period", "t", "freq_per_year", "level", "n"]
-    if not isinstance(series, pd.DataFrame) or any(c not in series.columns for c in need):
-        raise ValueError(f"series: expected the output of level_series (columns {need})")
+    _require(series, "series", "level_series", ["region", "entity", "indicator", "unit", "kind", "period", "t", "freq_per_year", "level", "n"])
     if isinstance(min_n, bool) or not isinstance(min_n, (int, np.integer)) or min_n < MIN_N:
         raise ValueError(f"min_n: expected an integer >= {MIN_N}, got {min_n!r}")
     cols = ["region", "entity", "indicator", "kind", "n", "first", "last", "estimate", "ci_low", "ci_high", "note"]
     if series.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        return _empty(cols)
     rows = []
     s = series.assign(_e=_entity_key(series["entity"]))
     for (_region, _e, _ind, _unit, _kind), g in s.groupby(["region", "_e", "indicator", "unit", "kind"], sort=True):
@@ -1372,9 +1325,7 @@ def growth_bars(table: pd.DataFrame) -> pd.DataFrame:
     Only ``unit == 'yuan'`` rows: the chart's level axis is in 亿元. A bounded rate is drawn at its number,
     and its label says which bound it is.
     """
-    need = ["region", "entity", "period", "indicator_zh", "level", "unit", "growth_pct"]
-    if not isinstance(table, pd.DataFrame) or any(c not in table.columns for c in need):
-        raise ValueError(f"table: expected the output of levels_and_rates (columns {need})")
+    _require(table, "table", "levels_and_rates", ["region", "entity", "period", "indicator_zh", "level", "unit", "growth_pct"])
     t = table[(table["unit"] == "yuan") & table["level"].notna() & table["growth_pct"].notna()]
     ent = t["entity"].fillna("").astype(str)
     gq = t["growth_qualifier"] if "growth_qualifier" in t.columns else pd.Series("exact", index=t.index)
@@ -1385,124 +1336,7 @@ def growth_bars(table: pd.DataFrame) -> pd.DataFrame:
                         index=t.index)
 
 
-def format_components(check: ComponentCheck, names: Any = None) -> pd.DataFrame:
-    """The decomposition of a :func:`component_check` for display (亿元, %, pp).
 
-    Parameters
-    ----------
-    check : ComponentCheck
-        Output of :func:`component_check` (levels in 亿元).
-    names : dict, optional
-        Indicator → display name.
-
-    Returns
-    -------
-    DataFrame
-        Indexed by component: ``level (亿元)``, ``growth (%)``, ``implied base (亿元)``, ``increment (亿元)``,
-        ``pull (pp)``, ``contribution share (%)``, rounded to 4 decimals.
-
-    Raises
-    ------
-    ValueError
-        If ``check`` is not a ComponentCheck.
-
-    Notes
-    -----
-    The contribution share is shown in percent (the ComponentCheck holds a fraction).
-    """
-    if not isinstance(check, ComponentCheck):
-        raise ValueError(f"check: expected a ComponentCheck, got {type(check).__name__}")
-    c = check.components
-    names = dict(names or {})
-    out = pd.DataFrame({"level (亿元)": c["level"], "growth (%)": c["growth_pct"], "implied base (亿元)": c["base"],
-                        "increment (亿元)": c["increment"], "pull (pp)": c["pull_pp"],
-                        "contribution share (%)": c["contribution_share"] * 100.0})
-    out.index = pd.Index([names.get(i, i) for i in c.index], name="component")
-    return out.round(4)
-
-
-def format_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
-    """The table of :func:`count_value_pairs` as text for display.
-
-    Parameters
-    ----------
-    pairs : DataFrame
-        Output of :func:`count_value_pairs`.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``region``, ``period``, ``count``, ``count growth``, ``value``, ``value growth``,
-        ``average size`` (value per item) and ``average size growth`` (with its bound); same index.
-
-    Raises
-    ------
-    ValueError
-        If ``pairs`` lacks a column of :func:`count_value_pairs`.
-
-    Notes
-    -----
-    Empty cells: the document does not report that figure.
-    """
-    need = ["region", "period", "count", "value", "count_growth_pct", "count_growth_qualifier", "value_growth_pct",
-            "value_growth_qualifier", "average_size", "average_size_growth_pct", "average_size_bound"]
-    if not isinstance(pairs, pd.DataFrame) or any(c not in pairs.columns for c in need):
-        raise ValueError(f"pairs: expected the output of count_value_pairs (columns {need})")
-
-    def pct(v: Any, q: Any) -> str:
-        return fmt_pct(float(v), 1, q if isinstance(q, str) else None, signed=True) if pd.notna(v) else ""
-
-    return pd.DataFrame({
-        "region": pairs["region"], "period": pairs["period"],
-        "count": [fmt_num(v, 0) if pd.notna(v) else "" for v in pairs["count"]],
-        "count growth": [pct(v, q) for v, q in zip(pairs["count_growth_pct"], pairs["count_growth_qualifier"])],
-        "value": [_fmt_level(float(v), "exact", "yuan") if pd.notna(v) else "" for v in pairs["value"]],
-        "value growth": [pct(v, q) for v, q in zip(pairs["value_growth_pct"], pairs["value_growth_qualifier"])],
-        "average size": [_fmt_level(float(v), "exact", "yuan") if pd.notna(v) else "" for v in pairs["average_size"]],
-        "average size growth": [pct(v, {"lower": "at_least", "upper": "at_most", "about": "about"}.get(b))
-                                for v, b in zip(pairs["average_size_growth_pct"], pairs["average_size_bound"])],
-    }, index=pairs.index)
-
-
-def format_times(times: pd.DataFrame) -> pd.DataFrame:
-    """The table of :func:`times_readings` as text for display.
-
-    Parameters
-    ----------
-    times : DataFrame
-        Output of :func:`times_readings`.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``region``, ``period``, ``indicator``, ``level``, ``as written``, ``right reading`` (growth and
-        ratio), ``implied base`` (with its bound), ``wrong reading (×N)`` (the base it would give) and
-        ``wrong base too high by``; same index.
-
-    Raises
-    ------
-    ValueError
-        If ``times`` lacks a column of :func:`times_readings`.
-
-    Notes
-    -----
-    Right: current = base × (1 + N); wrong: current = base × N.
-    """
-    need = ["region", "period", "indicator", "level", "level_qualifier", "yoy_raw", "n_times", "growth_pct",
-            "ratio", "base", "bound", "base_if_ratio", "overstatement_pct"]
-    if not isinstance(times, pd.DataFrame) or any(c not in times.columns for c in need):
-        raise ValueError(f"times: expected the output of times_readings (columns {need})")
-    return pd.DataFrame({
-        "region": times["region"], "period": times["period"], "indicator": times["indicator"],
-        "level": [_fmt_level(float(v), q, "yuan") for v, q in zip(times["level"], times["level_qualifier"])],
-        "as written": times["yoy_raw"],
-        "right reading": [f"{fmt_pct(g, 0, signed=True)} (×{fmt_num(r)})" for g, r in zip(times["growth_pct"], times["ratio"])],
-        "implied base": [_fmt_level(float(b), _BOUND_QUALIFIER.get(bd, "exact"), "yuan") + (" (no bound)" if bd == "none" else "")
-                         for b, bd in zip(times["base"], times["bound"])],
-        "wrong reading (×N)": [_fmt_level(float(v), "exact", "yuan") + f" (×{fmt_num(n)})"
-                               for v, n in zip(times["base_if_ratio"], times["n_times"])],
-        "wrong base too high by": [fmt_pct(v, 1) for v in times["overstatement_pct"]],
-    }, index=times.index)
 
 
 def race_rewards(data: Any, regions: Any = None, indicator: str = "investment_race_reward") -> pd.DataFrame:
@@ -1577,3 +1411,660 @@ def used_obs_ids(*frames: pd.DataFrame) -> list[str]:
             if c == "obs_id" or str(c).endswith("_obs_id"):
                 ids.update(str(v) for v in f[c].dropna())
     return sorted(ids)
+
+
+# --- the report: one function per section, and run() --------------------------------------------------------
+
+#: The study's name (its notebook's stem) and title.
+STUDY = "01-investment-growth"
+TITLE = "Investment growth, as the investment race (赛马) and its scoreboard (晾晒表) see it"
+QUESTION = ("What did investment grow by and from what base, which components drove it, did projects grow in "
+            "number or in size, and whom would the investment race reward?")
+INTRO = ("Taizhou ranks its counties each quarter on the growth of fixed-asset investment and pays the ones at the "
+         "top (投资\"赛马\"; the ranks are published on a scoreboard, 晾晒表). A growth rate is only as good as the "
+         "base it is computed on, so this study reads every reported growth figure with its level and the base it "
+         "implies, splits a total's growth into its components, separates the number of projects from their size, "
+         "reads 增长N倍 correctly, and ranks regions where several of them report the same indicator for the same "
+         "period. Growth rates are in percent, pulls in percentage points (pp), money in 亿元 (10^8 yuan).")
+#: Display names of the components (the documents' words, then English).
+COMPONENT_NAMES = {"government_investment": "政府性投入 (government)", "industrial_investment": "工业性投入 (industrial)"}
+_SOURCE_OBS = ("observations of the dataset (status actual, not damaged); each source id links to its document and "
+               "line in the appendix")
+_INC_BOUND = {"upper": "lower", "lower": "upper", "about": "about", "exact": "exact", "none": "none"}
+
+
+#: Each section's id -> its title, its question and the paragraph explaining its method (``str.format``
+#: fields filled in by the section function).
+_SECTIONS = {
+    "levels": ("Levels and rates", "What did investment grow by, from what base?",
+        "Each investment figure with a year-on-year rate, its level where one is reported, and the base the "
+        "two imply: base = level / (1 + g/100) (`analysis.decompose_growth`). A qualified rate (增长N倍多: more "
+        "than +N × 100 %) makes the base a bound, and the table says which way."),
+    "components": ("Components: government versus industrial investment",
+                   "Which part of investment drove the total's growth?",
+        "Where a total (固定资产投资) and its components (政府性投入, 工业性投入) are reported for the same region, entity "
+        "and period: each component's pull (拉动 = its increment / the total's base × 100, in pp) and "
+        "contribution share (贡献率 = its increment / the total's increment), and whether the components add up "
+        "to the total in level and in rate, within the rounding of the digits reported "
+        "(`analysis.check_components`)."),
+    "count-value": ("Count versus value: more projects, or bigger ones?",
+                    "Did the new-start projects grow in number or in size?",
+        "Where both the number of projects and their investment are reported for the same region and period, "
+        "the growth of the average project size is (1 + g_value) / (1 + g_count) − 1 "
+        "(`analysis.average_size_growth`), assuming both rates cover the same projects."),
+    "times": ("What 增长N倍 implies for a base", "How big was the base behind a growth of \"N times\"?",
+        "增长N倍 is an increase of N × 100 %: current = base × (1 + N). The common misreading, 是…的N倍 (current = "
+        "base × N), overstates the base. A rate written \"N倍多\" (more than) makes the base an upper bound "
+        "(`analysis.implied_base_bound`)."),
+    "scoreboard": ("The scoreboard (晾晒表)", "Who would the race reward, and are the ranks stable?",
+        "Regions are ranked within a period on the growth of `{indicator}` (`analysis.scoreboard`, ties share"
+        " the best place, the top {top_k} rewarded), and rank stability is the Spearman correlation of ranks "
+        "between consecutive periods (`analysis.rank_stability`). Only rates for a region as a whole and a "
+        "known period are ranked. A region is left out only where the dataset names it as the parent of "
+        "regions ranked in the same period (a city above its counties, column `parent` of a regions table); "
+        "without that information nobody is left out, whoever wrote the document (a county may report its own"
+        " figures beside its peers')."),
+    "trends": ("Statistical checks", "Is there a trend in the levels?",
+        "A log-linear trend (`analysis.trend_growth`) needs at least {min_n} levels of the same series "
+        "(region, entity, indicator, frequency); with fewer there are no residual degrees of freedom. The "
+        "rank correlations of the scoreboard state their own n."),
+}
+
+
+def _section(id_: str, **fields: Any) -> Section:
+    """A new section: its title, question and the paragraph on its method, from :data:`_SECTIONS`."""
+    title, question, method = _SECTIONS[id_]
+    return Section(id_, title, question, items=[method.format(**fields)])
+
+
+def _q(bound: Any) -> str:
+    """A bound direction ('upper', 'lower', 'about', 'exact', 'none') as the qualifier of the bounded value."""
+    return _BOUND_QUALIFIER.get(bound, "unknown") if isinstance(bound, str) and bound else ""
+
+
+def _where(region: Any, entity: Any) -> str:
+    return str(region) if pd.isna(entity) else f"{region} / {entity}"
+
+
+def _figure(fig: Any, caption: str, alt: str) -> Figure:
+    """A report figure; closed in pyplot (the report draws it, a notebook must not show it a second time)."""
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return Figure(fig, caption, alt)
+
+
+def scope_section(sel: Selection) -> Section:
+    """What the study reads: the regions with data, the figures kept and the figures left out, and why.
+
+    Parameters
+    ----------
+    sel : Selection
+        What :func:`select_observations` kept, and the counts of what it left out.
+
+    Returns
+    -------
+    Section
+        Id ``scope``, findings only; a region asked for without data is a key finding.
+    """
+    findings, key = [], []
+    if sel.missing:
+        key.append(f"No data for the region(s) asked for: **{', '.join(sel.missing)}**; the sections below say so "
+                   "where they have nothing to show.")
+    if sel.regions:
+        findings.append(f"Regions studied: {', '.join(sel.regions)}. Outcomes only (status `actual`): "
+                        f"{len(sel.observations)} figure(s); {sel.n_damaged} damaged figure(s) left out (never "
+                        "repaired).")
+        if sel.period:
+            findings.append(f"Period {sel.period}: {sel.n_other_period} figure(s) of other or unknown periods left out.")
+        if sel.as_of:
+            findings.append(f"Read as of {sel.as_of}: {sel.n_after_as_of} figure(s) for periods ending later left out.")
+    else:
+        key.append("None of the regions asked for has data in this dataset, so every section below is empty.")
+    return Section("scope", "What the study reads", "Which regions and figures does the study use?",
+                   findings=key + findings, key=key)
+
+
+def _levels_table(levels: pd.DataFrame) -> Table:
+    inc = [("" if b == "" else "none" if not (pd.isna(q) or q in ("", "exact")) else _INC_BOUND.get(b, "none"))
+           for b, q in zip(levels["base_bound"], levels["level_qualifier"])]
+    frame = levels.assign(indicator_name=levels["indicator_zh"].astype(str) + " (" + levels["indicator"].astype(str) + ")",
+                          base_qualifier=[_q(b) for b in levels["base_bound"]], increment_qualifier=[_q(b) for b in inc])
+    money = {"kind": "money", "unit": "unit"}
+    return Table(frame, "Investment levels, year-on-year rates and implied bases (implied base = level / (1 + g/100); "
+                 "不超过 = at most, 超 = at least)",
+                 [Col("region", "Region"), Col("entity", "Part of the region"), Col("period", "Period", "period"),
+                  Col("indicator_name", "Indicator"), Col("level", "Level", qualifier="level_qualifier", **money),
+                  Col("growth_pct", "Growth (%)", "pct_signed", 2, qualifier="growth_qualifier"),
+                  Col("yoy_raw", "Growth as written"),
+                  Col("base", "Implied base", qualifier="base_qualifier", **money),
+                  Col("increment", "Increment", qualifier="increment_qualifier", **money),
+                  Col("obs_id", "Source")],
+                 source=f"{_SOURCE_OBS}; base and increment by analysis.decompose_growth, bounds by "
+                        "analysis.implied_base_bound.", ids="obs_id")
+
+
+def levels_section(obs: pd.DataFrame) -> Section:
+    """Section 1: investment levels, their year-on-year rates, the bases they imply and revision factors.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        Selected observations (``select_observations(...).observations``); investment figures with a rate
+        are read from them.
+
+    Returns
+    -------
+    Section
+        Id ``levels``: the levels table, the chart of levels and rates, and the revision table where a prior-year
+        level is published.
+    """
+    sec = _section("levels")
+    levels = levels_and_rates(obs)
+    if levels.empty:
+        sec.findings.append("No investment figure with a growth rate is reported for the regions and period studied.")
+        return sec
+    with_base = levels[levels["base"].notna()]
+    sec.findings.append(f"{len(levels)} investment figure(s) carry a growth rate; {len(with_base)} of them also give a "
+                        "level, so a base can be implied; "
+                        f"{int(levels['level'].isna().sum())} are rates without a level (their base cannot be known "
+                        "from the document).")
+    for r in with_base[with_base["base_bound"] != "exact"].itertuples():
+        sec.findings.append(f"**{r.region}**, {r.indicator_zh} ({r.period}): "
+                            f"{fmt_money(r.level, r.level_qualifier, r.unit)} with growth written {r.yoy_raw}: the "
+                            f"implied base is an **{r.base_bound} bound**, {fmt_money(r.base, _q(r.base_bound), r.unit)}.")
+    sec.items.append(_levels_table(levels))
+    bars = growth_bars(levels)
+    if not bars.empty:
+        sec.items.append(_figure(plots.bar_growth(bars, title="Investment levels (亿元) and year-on-year growth (%)"),
+                                 "Investment levels (亿元) and their year-on-year growth (%)",
+                                 f"Two panels of horizontal bars, one bar per figure ({len(bars)}): on the left the "
+                                 "level in 亿元, on the right the year-on-year growth in percent, labelled with "
+                                 "region, indicator and period."))
+    revisions = revision_table(obs, levels)
+    if revisions.empty:
+        sec.findings.append("No prior-year level of these figures is published in the data, so the implied bases "
+                            "cannot be compared with a published base (no revision factor can be computed).")
+        return sec
+    worst = revisions.loc[(revisions["revision_factor"] - 1).abs().idxmax()]
+    sec.findings.append(f"The largest gap between an implied base and the published prior-year level is for "
+                        f"{worst['region']} {worst['indicator']} {worst['period']}: factor "
+                        f"{fmt_num(worst['revision_factor'], 6)} (implied {fmt_money(worst['base'])} against "
+                        f"published {fmt_money(worst['published_prior'])}).")
+    sec.items.append(Table(revisions, "Implied base against the level published for the prior year (revision factor "
+                           "= implied / published; 1 = no revision)",
+                           [Col("region", "Region"), Col("entity", "Part of the region"),
+                            Col("indicator", "Indicator"), Col("period", "Period", "period"),
+                            Col("base", "Implied base", "money", 6), Col("prior_period", "Prior period", "period"),
+                            Col("published_prior", "Published prior-year level", "money", 6),
+                            Col("revision_factor", "Revision factor (×)", "number", 6),
+                            Col("prior_obs_id", "Source of the prior level"), Col("obs_id", "Source")],
+                           source=f"{_SOURCE_OBS}; the prior-year level is the same region, indicator and unit one "
+                                  "year earlier (analysis.revision_factor).", ids="obs_id"))
+    return sec
+
+
+def _component_tables(key: Any, table: pd.DataFrame, check: ComponentCheck) -> list[Table]:
+    where = f"{_where(key.region, key.entity)}, period {key.period}"
+    reported = Table(table.reset_index(), f"{where}: the total and its components as reported",
+                     [Col("role", "Role"), Col("indicator_zh", "Indicator"), Col("raw", "Level as written"),
+                      Col("yoy_raw", "Growth as written"), Col("doc", "Document"), Col("line", "Line", "int"),
+                      Col("obs_id", "Source")], source=_SOURCE_OBS + ".", ids="obs_id")
+    c = check.components
+    decomposition = Table(
+        c.assign(component=[COMPONENT_NAMES.get(i, i) for i in c.index]).reset_index(drop=True),
+        f"{where}: pull (拉动, pp) and contribution share (贡献率) of each component; the total's base and increment "
+        "come from the reported total",
+        [Col("component", "Component"), Col("level", "Level (亿元)", "number", 4),
+         Col("growth_pct", "Growth (%)", "pct_signed", 2), Col("base", "Implied base (亿元)", "number", 4),
+         Col("increment", "Increment (亿元)", "number", 4), Col("pull_pp", "Pull (pp)", "pp", 4),
+         Col("contribution_share", "Contribution share (%)", "share", 2)],
+        source="the reported levels and rates above; analysis.check_components (pull = increment / the total's "
+               "base × 100; share = increment / the total's increment).")
+    if not key.complete:
+        return [reported, decomposition]
+    ch = check.checks.reset_index()
+    ch["check"] = ch["check"].map({"level_sum": "Sum of the components' levels (亿元)",
+                                   "growth_rate": "Growth rate implied by the components (%; difference and "
+                                                  "tolerance in pp)"}).fillna(ch["check"])
+    consistency = Table(ch, f"{where}: consistency of the components with the total (tolerance: rounding of the "
+                        "digits reported)",
+                        [Col("check", "Check"), Col("reported", "Reported", "number", 4),
+                         Col("implied", "Implied by the components", "number", 6),
+                         Col("difference", "Difference", "number", 6), Col("tolerance", "Tolerance", "number", 6),
+                         Col("ok", "Within tolerance", "bool")],
+                        source="analysis.check_components on the levels and rates above; the tolerance follows the "
+                               "digits the document writes.")
+    return [reported, decomposition, consistency]
+
+
+def _component_findings(key: Any, check: ComponentCheck) -> list[str]:
+    where = f"{_where(key.region, key.entity)}, period {key.period}"
+    out = [f"{where}: {COMPONENT_NAMES.get(ind, ind)} grew {fmt_pct(r['growth_pct'], 2, signed=True)}, adding "
+           f"{fmt_money(r['increment'] * 1e8)} over its implied base: a pull of **{fmt_pp(r['pull_pp'], 2)}** on the "
+           f"total's growth, a contribution share of **{fmt_pct(r['contribution_share'] * 100, 1)}**."
+           for ind, r in check.components.iterrows()]
+    if not key.complete:
+        return out + [f"{where}: only {key.n_components} of the {len(COMPONENT_INDICATORS)} components is reported, "
+                      "so the breakdown is partial: the pull of what is reported is shown, and the consistency check "
+                      "(which needs every component) is not run."]
+    lv, gr = check.checks.loc["level_sum"], check.checks.loc["growth_rate"]
+    verdict = "consistent with" if check.ok else "**not** consistent with"
+    return out + [f"{where}: the components are {verdict} the total. Their levels sum to "
+                  f"{fmt_money(lv['implied'] * 1e8)} against the reported {fmt_money(lv['reported'] * 1e8)} (tolerance "
+                  f"±{fmt_money(lv['tolerance'] * 1e8)}), and their rates imply growth of {fmt_pct(gr['implied'], 4)} "
+                  f"for the total against the reported {fmt_pct(gr['reported'], 2)} (difference "
+                  f"{fmt_pp(gr['difference'], 4)}, tolerance ±{fmt_pp(gr['tolerance'], 4).lstrip('+')})."]
+
+
+def components_section(obs: pd.DataFrame, documents: pd.DataFrame | None = None) -> Section:
+    """Section 2: a total's growth split into its components' pulls and contribution shares, with the check that
+    the components add up, and sub-areas' shares of their region.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        Selected observations; totals and components with a level and a rate are read from them.
+    documents : DataFrame, optional
+        The dataset's documents table (``doc``, ``note``): its note says why a period is unknown.
+
+    Returns
+    -------
+    Section
+        Id ``components``. Its key finding is the largest pull of the first region and period decomposed.
+    """
+    sec = _section("components")
+    keys = component_keys(obs)
+    if keys.empty:
+        sec.findings.append("No region reports a total together with its components (each with a level and a rate) "
+                            "for the same period, so no pull or contribution share can be computed.")
+    notes = documents.set_index("doc")["note"] if documents is not None and "note" in documents else pd.Series(dtype=object)
+    pulls = []
+    for key in keys.itertuples():
+        table = component_table(obs, key.region, key.period, key.entity)
+        check = component_check(table)
+        found = _component_findings(key, check)
+        sec.findings += found
+        if not sec.key:
+            sec.key.append(found[int(np.argmax(check.components["pull_pp"].to_numpy()))])
+        if key.period == "unknown":
+            doc = table["doc"].iloc[0]
+            note = notes.get(doc)
+            sec.items.append(f"The period of the figures of {_where(key.region, key.entity)} is **unknown**: the "
+                             f"source document ({doc}) does not let us read it "
+                             f"({note if isinstance(note, str) and note else 'no note'}). The figures themselves are "
+                             "sound and are used, but they cannot be placed in time or compared with another "
+                             "region's period.")
+        sec.items += _component_tables(key, table, check)
+        where = _where(key.region, key.entity)
+        pulls.append(pull_frame(check, f"{where} ({key.period})" if key.period != "unknown"
+                                else f"{where} (period unknown)", COMPONENT_NAMES))
+    if pulls:
+        frame = pd.concat(pulls, ignore_index=True)
+        sec.items.append(_figure(plots.pull_contribution(frame, title="Pull of each component on the total's growth (pp)"),
+                                 "Pull of each component on the total's growth (pp)",
+                                 f"Stacked horizontal bars, one per region and period ({frame['label'].nunique()}), "
+                                 "each split into its components' pulls in percentage points, with the total's "
+                                 "reported growth marked."))
+    shares = subarea_shares(obs)
+    for r in shares.itertuples():
+        sec.findings.append(f"{r.entity} accounts for {fmt_pct(r.share * 100, 1)} of {r.region}'s {r.indicator} "
+                            f"({fmt_money(r.level)} of {fmt_money(r.region_level)}); it reports no growth rate, so its "
+                            "own pull cannot be computed.")
+    if not shares.empty:
+        sec.items.append(Table(shares, "A sub-area's figure as a share of its whole region's figure (same indicator "
+                               "and period)",
+                               [Col("region", "Region"), Col("entity", "Sub-area"), Col("period", "Period", "period"),
+                                Col("indicator", "Indicator"), Col("level", "Sub-area's level", "money"),
+                                Col("region_level", "Region's level", "money"),
+                                Col("share", "Share of the region (%)", "share", 2),
+                                Col("region_obs_id", "Source of the region's level"), Col("obs_id", "Source")],
+                               source=_SOURCE_OBS + "; share = the sub-area's level / the region's level.",
+                               ids="obs_id"))
+    return sec
+
+
+def _pair_finding(r: Any) -> str:
+    if pd.notna(r.average_size_growth_pct):
+        bound = "" if r.average_size_bound == "exact" else f" ({r.average_size_bound} bound)"
+        what = "bigger projects" if r.average_size_growth_pct > r.count_growth_pct else "more projects"
+        return (f"**{r.region}**, {r.period}: the number of new-start projects grew "
+                f"{fmt_pct(r.count_growth_pct, 1, signed=True)} and their investment "
+                f"{fmt_pct(r.value_growth_pct, 1, signed=True)}, so the average project grew "
+                f"**{fmt_pct(r.average_size_growth_pct, 1, signed=True)}** in size "
+                f"(×{fmt_num(1 + r.average_size_growth_pct / 100, 2)}){bound}: the growth came mostly from {what}.")
+    missing = "number of projects" if pd.isna(r.count_growth_pct) else "investment"
+    return (f"**{r.region}**, {r.period}: {fmt_num(r.count, 0)} project(s) with {fmt_money(r.value)} of investment, "
+            f"an average of {fmt_money(r.average_size)} per project; the growth of the {missing} is not reported, so "
+            "the growth of the average size cannot be computed.")
+
+
+def count_value_section(obs: pd.DataFrame) -> Section:
+    """Section 3: the number of new-start projects beside their investment, and the growth of the average size.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        Selected observations; counts and values of the pairs in :data:`COUNT_VALUE_PAIRS` are read.
+
+    Returns
+    -------
+    Section
+        Id ``count-value``. Its key finding is the first region and period whose average size growth is known.
+    """
+    sec = _section("count-value")
+    pairs = count_value_pairs(obs)
+    if pairs.empty:
+        sec.findings.append("No region reports both the number of new-start projects and their investment for the "
+                            "same period.")
+        return sec
+    sec.findings += [_pair_finding(r) for r in pairs.itertuples()]
+    known = pairs["average_size_growth_pct"].notna().to_numpy()
+    sec.key.append(sec.findings[int(np.argmax(known))])
+    frame = pairs.assign(average_size_qualifier=[_q(b) for b in pairs["average_size_bound"]])
+    sec.items.append(Table(frame, "New-start projects: number, investment and average size",
+                           [Col("region", "Region"), Col("entity", "Part of the region"),
+                            Col("period", "Period", "period"), Col("count", "Projects", "int"),
+                            Col("count_growth_pct", "Growth in number (%)", "pct_signed",
+                                qualifier="count_growth_qualifier"),
+                            Col("value", "Investment", "money"),
+                            Col("value_growth_pct", "Growth in investment (%)", "pct_signed",
+                                qualifier="value_growth_qualifier"),
+                            Col("average_size", "Average size", "money"),
+                            Col("average_size_growth_pct", "Growth in average size (%)", "pct_signed",
+                                qualifier="average_size_qualifier"),
+                            Col("count_obs_id", "Source of the number"), Col("value_obs_id", "Source")],
+                           source=_SOURCE_OBS + "; average size = investment / number; its growth by "
+                                                "analysis.average_size_growth.", ids="value_obs_id"))
+    return sec
+
+
+def times_section(obs: pd.DataFrame) -> Section:
+    """Section 4: figures written 增长N倍, read right (×(1+N)) and wrong (×N), and the base each reading implies.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        Selected observations; levels whose rate is written 增长N倍 are read.
+
+    Returns
+    -------
+    Section
+        Id ``times``. Its key finding is the first such figure.
+    """
+    sec = _section("times")
+    times = times_readings(obs)
+    if times.empty:
+        sec.findings.append("No growth figure written as 增长N倍 is reported for the regions and period studied.")
+        return sec
+    for r in times.itertuples():
+        sec.findings.append(f"**{r.region}**, {r.period}: {fmt_money(r.level, r.level_qualifier)}, {r.yoy_raw}. Read "
+                            f"correctly (+{fmt_pct(r.growth_pct, 0)}, ×{fmt_num(r.ratio)}), the base was "
+                            f"**{fmt_money(r.base, _q(r.bound))}** "
+                            f"({'exact' if r.bound == 'exact' else f'{r.bound} bound'}). Read as ×{fmt_num(r.n_times)}, "
+                            f"it would be {fmt_money(r.base_if_ratio)}, {fmt_pct(r.overstatement_pct, 1)} too high.")
+    sec.key.append(sec.findings[0])
+    sec.items.append(Table(times.assign(base_qualifier=[_q(b) for b in times["bound"]]),
+                           "增长N倍: the right reading (×(1+N)) and the wrong one (×N)",
+                           [Col("region", "Region"), Col("period", "Period", "period"), Col("indicator", "Indicator"),
+                            Col("level", "Level", "money", qualifier="level_qualifier"),
+                            Col("yoy_raw", "Growth as written"), Col("growth_pct", "Growth (%)", "pct_signed", 0),
+                            Col("ratio", "Level / base (×)", "multiple"),
+                            Col("base", "Implied base", "money", qualifier="base_qualifier"),
+                            Col("n_times", "Misread as level / base (×)", "multiple"),
+                            Col("base_if_ratio", "Base if misread", "money"),
+                            Col("overstatement_pct", "Misread base too high by (%)", "pct"), Col("obs_id", "Source")],
+                           source=_SOURCE_OBS + "; the rate as written read by analysis.parse_quantity, the base by "
+                                                "analysis.implied_base_bound.", ids="obs_id"))
+    return sec
+
+
+def _reward_summary(board: pd.DataFrame, counts: pd.DataFrame, top_k: int) -> str:
+    n_max = int(board["n_ranked"].max())
+    if top_k >= n_max:
+        return (f"With top_k = {top_k} and at most {n_max} regions ranked in a period, **every ranked region is "
+                "rewarded every period**: the reward does not discriminate. A smaller top_k would.")
+    most = int(counts["rewarded"].max())
+    leaders = list(counts.index[counts["rewarded"] == most])
+    never = list(counts.index[counts["rewarded"] == 0])
+    return (f"Over {board['period'].nunique()} period(s) the top {top_k} reward went {most} time(s) to "
+            f"{', '.join(leaders)}{' (tied: no region leads)' if len(leaders) > 1 else ', the most of any region'}; "
+            f"{'never rewarded: ' + ', '.join(never) if never else 'every ranked region was rewarded at least once'}.")
+
+
+def _left_out_findings(panel: pd.DataFrame, parents: pd.Series) -> list[str]:
+    left_out = left_out_regions(panel)
+    out = [f"Left out of the ranking of {r.periods}: **{r.region}**, because the dataset names it as the region above "
+           f"{r.parent_of} (column parent of its regions table), who are ranked in the same period: a region is not "
+           "ranked against its own parts." for r in left_out.itertuples()]
+    if left_out.empty and parents.empty:
+        out.append("No region is left out of the ranking: the dataset does not say which region lies above which (no "
+                   "parent column in a regions table), so every region with a rate for a period is ranked with the "
+                   "others of that period, including one that may be the city above them.")
+    elif left_out.empty:
+        out.append("No region is left out of the ranking: none of the regions with a rate in a period is named by the "
+                   "dataset as the parent of another one ranked in that period.")
+    return out
+
+
+def _board_items(board: pd.DataFrame, counts: pd.DataFrame, indicator: str, top_k: int) -> list:
+    return [Table(board, f"Scoreboard: rank by {indicator} growth within each period (1 = fastest), top {top_k} "
+                  "rewarded",
+                  [Col("period", "Period", "period"), Col("region", "Region"),
+                   Col("growth_pct", "Growth (%)", "pct_signed", 2, qualifier="growth_qualifier"),
+                   Col("rank", "Rank", "int"), Col("n_ranked", "Regions ranked", "int"),
+                   Col("rewarded", "Rewarded", "bool"), Col("obs_id", "Source")],
+                  source=_SOURCE_OBS + "; ranks by analysis.scoreboard (ties share the best place).", ids="obs_id"),
+            _figure(plots.scoreboard_chart(board, top_n=top_k, title=f"Ranks on {indicator} growth (top {top_k} shaded)"),
+                    f"Ranks on {indicator} growth by period (1 = fastest; the top {top_k} shaded)",
+                    f"One line per region ({board['region'].nunique()}) across {board['period'].nunique()} period(s), "
+                    "rank 1 at the top; the rewarded places are shaded."),
+            Table(counts.reset_index(), "How often each region was ranked and rewarded (ranks: 1 = fastest growth)",
+                  [Col("region", "Region"), Col("periods", "Periods ranked", "int"),
+                   Col("rewarded", "Periods rewarded", "int"), Col("best_rank", "Best rank", "int"),
+                   Col("worst_rank", "Worst rank", "int"), Col("mean_rank", "Mean rank", "number", 2)],
+                  source="the scoreboard above (analysis.studies.growth.reward_counts).")]
+
+
+def _stability_part(panel: pd.DataFrame) -> tuple[list[str], list]:
+    stability = race_stability(panel)
+    if stability.empty:
+        return ["Only one period can be ranked, so rank stability across periods cannot be measured."], []
+    findings = [f"{r.period_from} → {r.period_to}: rho = {fmt_num(r.rho, 2)} ({fmt_p(r.p_value)}, n = {r.n} "
+                f"regions){f'; {r.note}' if r.note else ''}." for r in stability.itertuples()]
+    table = Table(stability, "Rank stability: Spearman correlation of ranks between consecutive periods (p: two-sided; "
+                  "exact where rho is 1 or -1)",
+                  [Col("period_from", "From", "period"), Col("period_to", "To", "period"),
+                   Col("rho", "Spearman rho", "number", 4), Col("p_value", "p-value", "p"),
+                   Col("n", "Regions", "int"), Col("note", "Note")],
+                  source="the growth rates ranked above (analysis.rank_stability).")
+    return findings, [table]
+
+
+def scoreboard_section(obs: pd.DataFrame, *, indicator: str = TOTAL_INDICATOR, top_k: int = 3,
+                       parents: Any = None, rewards: pd.DataFrame | None = None) -> Section:
+    """Section 5: the scoreboard (晾晒表): who the race would reward, who is left out and why, and rank stability.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        Selected observations; rates of ``indicator`` for regions as a whole are ranked.
+    indicator : str
+        The growth indicator ranked.
+    top_k : int
+        Places rewarded (a positive whole number).
+    parents : Series, optional
+        Child region → parent region (:func:`region_parents`); none when not given.
+    rewards : DataFrame, optional
+        The race's reward as stated (:func:`race_rewards`).
+
+    Returns
+    -------
+    Section
+        Id ``scoreboard``. Its key finding says who the reward goes to, or why nothing can be ranked.
+    """
+    parents = pd.Series(dtype=object) if parents is None else parents
+    sec = _section("scoreboard", indicator=indicator, top_k=top_k)
+    for r in ([] if rewards is None else rewards.itertuples()):
+        sec.findings.append(f"The race's reward in the data: {r.raw} ({r.status}), {r.region}, document {r.doc} line "
+                            f"{r.line}; note: {r.note}. The document does not say how many places are paid; this "
+                            f"study assumes the top {top_k}.")
+    panel = growth_panel(obs, indicator, parents=parents)
+    if panel.empty:
+        sec.key.append(f"No region reports a growth rate of **{indicator}** for the regions and period studied, so "
+                       "there is no scoreboard.")
+        sec.findings += sec.key
+        return sec
+    board = race_table(panel, top_k)
+    if board.empty:
+        why = "; ".join(f"{v} {k}" for k, v in panel["reason"].value_counts().items())
+        sec.key.append(f"No period has several regions with comparable growth rates of **{indicator}**, so no "
+                       f"scoreboard can be ranked and no rank stability computed. Of the {len(panel)} rate(s) "
+                       f"reported: {why}.")
+    sec.findings += sec.key + _left_out_findings(panel, parents)
+    sec.items.append(Table(panel, f"Growth rates of {indicator} by region and period, and whether each can be ranked",
+                           [Col("period", "Period", "period"), Col("region", "Region"),
+                            Col("growth_pct", "Growth (%)", "pct_signed", 2, qualifier="growth_qualifier"),
+                            Col("yoy_raw", "Growth as written"), Col("n_peers", "Regions rankable in the period", "int"),
+                            Col("rankable", "Ranked", "bool"), Col("reason", "Why not ranked"),
+                            Col("parent_of", "Region above"), Col("obs_id", "Source")],
+                           source=_SOURCE_OBS + "; rankability by analysis.studies.growth.growth_panel.", ids="obs_id"))
+    if board.empty:
+        return sec
+    counts = reward_counts(board)
+    sec.key.append(_reward_summary(board, counts, top_k))
+    stability, table = _stability_part(panel)
+    sec.findings += [sec.key[-1], *stability]
+    sec.items += _board_items(board, counts, indicator, top_k) + table
+    return sec
+
+
+def trends_section(obs: pd.DataFrame) -> Section:
+    """Section 6: log-linear trend growth of the series of investment levels long enough to estimate one.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        Selected observations; flow levels by year, quarter or month make the series.
+
+    Returns
+    -------
+    Section
+        Id ``trends``. Its key finding is the first trend estimated, or why none can be.
+    """
+    sec = _section("trends", min_n=MIN_N)
+    trends = trend_table(level_series(obs))
+    est = trends[trends["estimate"].notna()] if not trends.empty else trends
+    series_cols = [Col("region", "Region"), Col("entity", "Part of the region"), Col("indicator", "Indicator"),
+                   Col("kind", "Frequency"), Col("n", "Levels (n)", "int"), Col("first", "First", "period"),
+                   Col("last", "Last", "period")]
+    if trends.empty:
+        sec.findings.append("No investment level is reported for a year, quarter or month in the regions and period "
+                            "studied (n = 0), so no trend can be estimated.")
+    elif not est.empty:
+        sec.findings += [f"{r.region} {r.indicator}: trend growth {fmt_pct(r.estimate, 1, signed=True)} a year (95 % "
+                         f"CI {fmt_pct(r.ci_low, 1)} to {fmt_pct(r.ci_high, 1)}), n = {r.n}"
+                         f"{f'; {r.note}' if r.note else ''}." for r in est.itertuples()]
+        sec.items.append(Table(est, "Trend growth of investment levels (annual, %, with 95 % confidence interval)",
+                               series_cols + [Col("estimate", "Trend growth (% a year)", "pct_signed"),
+                                              Col("ci_low", "95 % CI, low (%)", "pct"),
+                                              Col("ci_high", "95 % CI, high (%)", "pct"), Col("note", "Note")],
+                               source="levels of the observations (flow, status actual, not damaged); OLS of log "
+                                      "level on time (analysis.trend_growth)."))
+    else:
+        top = trends.iloc[0]
+        sec.findings.append(f"No trend can be estimated: the longest series of investment levels has n = {int(top['n'])} "
+                            f"({top['region']}, {top['indicator']}, {top['first']} to {top['last']}), and a log-linear "
+                            f"trend needs at least {MIN_N} levels. {len(trends)} series in all.")
+        sec.items.append(Table(trends, "Series of investment levels and their length n",
+                               series_cols + [Col("note", "Note")],
+                               source="levels of the observations (flow, status actual, not damaged), by "
+                                      "analysis.studies.growth.level_series."))
+    sec.key.append(sec.findings[0])
+    return sec
+
+
+def check_params(indicator: Any = TOTAL_INDICATOR, top_k: Any = 3) -> tuple[str, int]:
+    """The study's own parameters, checked: the scoreboard's indicator and the number of places rewarded.
+
+    Parameters
+    ----------
+    indicator : str
+        A growth indicator's codebook name (``fixed_asset_investment``); surrounding blanks are dropped.
+    top_k : int
+        Places the race rewards: a positive whole number.
+
+    Returns
+    -------
+    tuple of (str, int)
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter and what was expected.
+    """
+    if not isinstance(indicator, str) or not indicator.strip():
+        raise ValueError(f"parameter indicator: expected an indicator name such as 'fixed_asset_investment', got "
+                         f"{indicator!r}")
+    if isinstance(top_k, (bool, np.bool_)) or not isinstance(top_k, (int, np.integer)) or top_k < 1:
+        raise ValueError(f"parameter top_k: expected a positive whole number of rewarded places, got {top_k!r}")
+    return indicator.strip(), int(top_k)
+
+
+def _data_label(ds: Dataset) -> str:
+    from .. import config
+
+    default = ds.source.resolve() == config.DEFAULT_DATA_DIR.resolve()
+    return f"{'embedded dataset (data/default)' if default else ds.source}, fingerprint `{ds.fingerprint}`"
+
+
+def run(data_dir: Any = None, regions: Any = None, period: Any = None, as_of: Any = None,
+        indicator: str = TOTAL_INDICATOR, top_k: int = 3) -> Report:
+    """The investment-growth study: check the parameters, load and select the data, build every section.
+
+    Parameters
+    ----------
+    data_dir : None, str or Path
+        A dataset folder; None for the embedded dataset.
+    regions : None, str or list of str
+        Regions to study (names as the data writes them, or in Chinese); None for every region with data.
+    period : None, str or int
+        Keep figures whose period lies within it (``2022``, ``2022Q1``, ``unknown``); None for every period.
+    as_of : None or str
+        Date (YYYY-MM-DD) the scoreboard is read on: figures for periods ending later are left out.
+    indicator : str, default ``'fixed_asset_investment'``
+        The growth indicator the scoreboard ranks.
+    top_k : int, default 3
+        Places the race rewards.
+
+    Returns
+    -------
+    Report
+        Sections ``scope``, ``levels``, ``components``, ``count-value``, ``times``, ``scoreboard``, ``trends`` and the
+        provenance of every source figure used.
+
+    Raises
+    ------
+    ValueError
+        For a parameter outside its domain (naming it), or a region name no table of the dataset knows.
+    """
+    from ..io import load_dataset
+
+    ind, k = check_params(indicator, top_k)
+    p = check_study_params(data_dir=data_dir, regions=regions, period=period, as_of=as_of)
+    ds = load_dataset(p.data_dir)
+    p = p.with_regions(ds)
+    sel = select_observations(ds, p.regions, p.period, p.as_of)
+    obs = sel.observations
+    rewards = race_rewards(ds, sel.regions) if sel.regions else race_rewards(ds).iloc[0:0]
+    sections = [scope_section(sel), levels_section(obs), components_section(obs, ds.documents),
+                count_value_section(obs), times_section(obs),
+                scoreboard_section(obs, indicator=ind, top_k=k, parents=region_parents(ds), rewards=rewards),
+                trends_section(obs)]
+    used = used_obs_ids(*[t.frame for s in sections for t in s.tables], level_series(obs), rewards)
+    prov = Table(provenance(ds, observations=used), "Source figures used, as the documents write them",
+                 [Col("id", "Source id"), Col("figure", "Figure as written"), Col("doc", "Document"),
+                  Col("line", "Line", "int")], source="the dataset's observations table.", ids="id")
+    return Report(STUDY, TITLE, QUESTION, {"data_dir": data_dir, "regions": regions, "period": period, "as_of": as_of,
+                                           "indicator": ind, "top_k": k},
+                  _data_label(ds), sections, provenance=prov, intro=INTRO, fingerprint=ds.fingerprint)
