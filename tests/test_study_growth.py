@@ -321,7 +321,7 @@ def test_times_readings_golden_linhai(ds):
     assert r["base_if_ratio"] == pytest.approx(132e8 / 7)
     assert r["overstatement_pct"] == pytest.approx(100 / 7)
     shown = sg.times_section(sg.select_observations(ds).observations).tables[0].shown()
-    assert shown["Implied base"].iloc[0] == "不超过16.5亿元"
+    assert shown["Base"].iloc[0] == "不超过16.5亿元"
     assert shown["Base if misread"].iloc[0] == "18.86亿元"
 
 

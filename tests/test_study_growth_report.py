@@ -31,6 +31,7 @@ def testland():
 def test_report_shape(default):
     assert isinstance(default, Report) and [s.id for s in default.sections] == SECTIONS
     assert 3 <= len(default.key_findings) <= 6
+    assert default.data == "embedded dataset (data/default)" and default.fingerprint
     for t in default.tables:  # human headers, every table captioned with a source note
         assert t.caption and t.source
         assert all("_" not in c.label and c.label[0].isupper() for c in t.columns), t.caption
@@ -167,6 +168,10 @@ def test_one_region_with_usd_and_a_bounded_level():
     assert shown["Level"].iloc[0].startswith("more than") and "美元" in shown["Level"].iloc[0]
     # a bounded level leaves the increment without a bound direction
     assert "unknown" in shown["Increment"].iloc[0]
+    # no row names a part of the region, so no such column; a row that does brings it back
+    assert "Part of the region" not in shown.columns
+    part = growth.levels_section(obs.assign(entity="Zone (区)")).tables[0].shown()
+    assert part["Part of the region"].tolist() == ["Zone (区)"]
     assert growth.components_section(obs).findings[0].startswith("No region reports a total together with")
     assert growth.count_value_section(obs).findings[0].startswith("No region reports both")
     assert growth.times_section(obs).findings[0].startswith("No growth figure written as 增长N倍")

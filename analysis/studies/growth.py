@@ -1482,6 +1482,12 @@ def _q(bound: Any) -> str:
     return _BOUND_QUALIFIER.get(bound, "unknown") if isinstance(bound, str) and bound else ""
 
 
+def _entity_col(frame: pd.DataFrame) -> list[Col]:
+    """The column of a part of a region (``entity``), where some row names one; none where every row is a whole
+    region."""
+    return [Col("entity", "Part of the region")] if frame["entity"].notna().any() else []
+
+
 def _where(region: Any, entity: Any) -> str:
     return str(region) if pd.isna(entity) else f"{region} / {entity}"
 
@@ -1533,7 +1539,7 @@ def _levels_table(levels: pd.DataFrame) -> Table:
     money = {"kind": "money", "unit": "unit"}
     return Table(frame, "Investment levels, year-on-year rates and implied bases (implied base = level / (1 + g/100); "
                  "不超过 = at most, 超 = at least)",
-                 [Col("region", "Region"), Col("entity", "Part of the region"), Col("period", "Period", "period"),
+                 [Col("region", "Region"), *_entity_col(frame), Col("period", "Period", "period"),
                   Col("indicator_name", "Indicator"), Col("level", "Level", qualifier="level_qualifier", **money),
                   Col("growth_pct", "Growth (%)", "pct_signed", 2, qualifier="growth_qualifier"),
                   Col("yoy_raw", "Growth as written"),
@@ -1593,7 +1599,7 @@ def levels_section(obs: pd.DataFrame) -> Section:
                         f"published {fmt_money(worst['published_prior'])}).")
     sec.items.append(Table(revisions, "Implied base against the level published for the prior year (revision factor "
                            "= implied / published; 1 = no revision)",
-                           [Col("region", "Region"), Col("entity", "Part of the region"),
+                           [Col("region", "Region"), *_entity_col(revisions),
                             Col("indicator", "Indicator"), Col("period", "Period", "period"),
                             Col("base", "Implied base", "money", 6), Col("prior_period", "Prior period", "period"),
                             Col("published_prior", "Published prior-year level", "money", 6),
@@ -1624,9 +1630,8 @@ def _component_tables(key: Any, table: pd.DataFrame, check: ComponentCheck) -> l
     if not key.complete:
         return [reported, decomposition]
     ch = check.checks.reset_index()
-    ch["check"] = ch["check"].map({"level_sum": "Sum of the components' levels (亿元)",
-                                   "growth_rate": "Growth rate implied by the components (%; difference and "
-                                                  "tolerance in pp)"}).fillna(ch["check"])
+    ch["check"] = ch["check"].map({"level_sum": "Level sum (亿元)", "growth_rate": "Growth rate (%, gaps in pp)"}
+                                  ).fillna(ch["check"])
     consistency = Table(ch, f"{where}: consistency of the components with the total (tolerance: rounding of the "
                         "digits reported)",
                         [Col("check", "Check"), Col("reported", "Reported", "number", 4),
@@ -1763,7 +1768,7 @@ def count_value_section(obs: pd.DataFrame) -> Section:
     sec.key.append(sec.findings[int(np.argmax(known))])
     frame = pairs.assign(average_size_qualifier=[_q(b) for b in pairs["average_size_bound"]])
     sec.items.append(Table(frame, "New-start projects: number, investment and average size",
-                           [Col("region", "Region"), Col("entity", "Part of the region"),
+                           [Col("region", "Region"), *_entity_col(frame),
                             Col("period", "Period", "period"), Col("count", "Projects", "int"),
                             Col("count_growth_pct", "Growth in number (%)", "pct_signed",
                                 qualifier="count_growth_qualifier"),
@@ -1808,12 +1813,10 @@ def times_section(obs: pd.DataFrame) -> Section:
                            "增长N倍: the right reading (×(1+N)) and the wrong one (×N)",
                            [Col("region", "Region"), Col("period", "Period", "period"), Col("indicator", "Indicator"),
                             Col("level", "Level", "money", qualifier="level_qualifier"),
-                            Col("yoy_raw", "Growth as written"), Col("growth_pct", "Growth (%)", "pct_signed", 0),
-                            Col("ratio", "Level / base (×)", "multiple"),
-                            Col("base", "Implied base", "money", qualifier="base_qualifier"),
-                            Col("n_times", "Misread as level / base (×)", "multiple"),
-                            Col("base_if_ratio", "Base if misread", "money"),
-                            Col("overstatement_pct", "Misread base too high by (%)", "pct"), Col("obs_id", "Source")],
+                            Col("yoy_raw", "As written"), Col("ratio", "Read right: ×(1 + N)", "multiple"),
+                            Col("base", "Base", "money", qualifier="base_qualifier"),
+                            Col("n_times", "Misread: ×N", "multiple"), Col("base_if_ratio", "Base if misread", "money"),
+                            Col("overstatement_pct", "Too high by (%)", "pct"), Col("obs_id", "Source")],
                            source=_SOURCE_OBS + "; the rate as written read by analysis.parse_quantity, the base by "
                                                 "analysis.implied_base_bound.", ids="obs_id"))
     return sec
@@ -1925,9 +1928,9 @@ def scoreboard_section(obs: pd.DataFrame, *, indicator: str = TOTAL_INDICATOR, t
     sec.items.append(Table(panel, f"Growth rates of {indicator} by region and period, and whether each can be ranked",
                            [Col("period", "Period", "period"), Col("region", "Region"),
                             Col("growth_pct", "Growth (%)", "pct_signed", 2, qualifier="growth_qualifier"),
-                            Col("yoy_raw", "Growth as written"), Col("n_peers", "Regions rankable in the period", "int"),
+                            Col("yoy_raw", "As written"), Col("n_peers", "Rankable regions", "int"),
                             Col("rankable", "Ranked", "bool"), Col("reason", "Why not ranked"),
-                            Col("parent_of", "Region above"), Col("obs_id", "Source")],
+                            Col("parent_of", "Parent of (ranked)"), Col("obs_id", "Source")],
                            source=_SOURCE_OBS + "; rankability by analysis.studies.growth.growth_panel.", ids="obs_id"))
     if board.empty:
         return sec
@@ -1955,7 +1958,7 @@ def trends_section(obs: pd.DataFrame) -> Section:
     sec = _section("trends", min_n=MIN_N)
     trends = trend_table(level_series(obs))
     est = trends[trends["estimate"].notna()] if not trends.empty else trends
-    series_cols = [Col("region", "Region"), Col("entity", "Part of the region"), Col("indicator", "Indicator"),
+    series_cols = [Col("region", "Region"), *_entity_col(trends), Col("indicator", "Indicator"),
                    Col("kind", "Frequency"), Col("n", "Levels (n)", "int"), Col("first", "First", "period"),
                    Col("last", "Last", "period")]
     if trends.empty:
@@ -2012,10 +2015,10 @@ def check_params(indicator: Any = TOTAL_INDICATOR, top_k: Any = 3) -> tuple[str,
 
 
 def _data_label(ds: Dataset) -> str:
+    """Where the data come from, as the report's title block and the runner's record name it."""
     from .. import config
 
-    default = ds.source.resolve() == config.DEFAULT_DATA_DIR.resolve()
-    return f"{'embedded dataset (data/default)' if default else ds.source}, fingerprint `{ds.fingerprint}`"
+    return "embedded dataset (data/default)" if ds.source.resolve() == config.DEFAULT_DATA_DIR.resolve() else str(ds.source)
 
 
 def run(data_dir: Any = None, regions: Any = None, period: Any = None, as_of: Any = None,
