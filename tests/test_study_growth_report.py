@@ -48,8 +48,8 @@ KEY_FINDINGS = {
         "**Taizhou**, 2022Q1: the number of new-start projects grew +65.1 % and their investment +246.0 %, so the "
         "average project grew **+109.6 %** in size (×2.1): the growth came mostly from bigger projects.",
         # doc 001 line 65: 132亿元 增长7倍多 -> base at most 132 / 8 = 16.5亿元; misread 132 / 7 = 18.86亿元, 8/7 - 1 = 14.3 %
-        "**Linhai**, 2022Q1: 132亿元, 增长7倍多. Read correctly (+700 %, ×8), the base was **不超过16.5亿元** (upper "
-        "bound). Read as ×7, it would be 18.86亿元, 14.3 % too high.",
+        "**Linhai**, 2022Q1: 132亿元, 增长7倍多. Read correctly (+700 %, ×8), the base was **不超过16.5亿元** (an "
+        "upper bound). Read as ×7, it would be 18.86亿元, 14.3 % too high.",
         # Taizhou 2022Q1 13.7 % (doc 001 line 10) is alone in its period; the eastern cluster's period is unknown
         "No period has several regions with comparable growth rates of **fixed_asset_investment**, so no scoreboard "
         "can be ranked and no rank stability computed. Of the 2 rate(s) reported: 1 only region in its period; 1 "
@@ -97,7 +97,7 @@ def test_section_findings_on_the_embedded_data(default):
     assert lv[0] == ("6 investment figure(s) carry a growth rate; 4 of them also give a level, so a base can be "
                      "implied; 2 are rates without a level (their base cannot be known from the document).")
     assert lv[1] == ("**Linhai**, 开工入库重点项目总投资 (2022Q1): 132亿元 with growth written 增长7倍多: the implied "
-                     "base is an **upper bound**, 不超过16.5亿元.")
+                     "base is **an upper bound**, 不超过16.5亿元.")
     comp = default["components"].findings
     # levels 7.2 + 13.55 = 20.75 (tolerance 0.05 + 0.005 + 0.005 = 0.06亿元 = 600万元)
     assert ("Eastern cluster, period unknown: the components are consistent with the total. Their levels sum to "
@@ -175,3 +175,15 @@ def test_one_region_with_usd_and_a_bounded_level():
     assert growth.components_section(obs).findings[0].startswith("No region reports a total together with")
     assert growth.count_value_section(obs).findings[0].startswith("No region reports both")
     assert growth.times_section(obs).findings[0].startswith("No growth figure written as 增长N倍")
+    # the base's bound: a 'more than' level with an exact rate leaves the base a lower bound, in dollars
+    assert sec.findings[1] == ("**A**, 外资 (2022): more than 2亿美元 with growth written 25%: the implied base is **a "
+                               "lower bound**, 超1.6亿美元.")
+    # 增长N倍 of a USD level (2亿 / 3 = 6666.67万美元) and a reward without a note (SYNTHETIC)
+    times = growth.times_section(obs.assign(yoy_pct=200.0, yoy_raw="增长2倍", qualifier="exact"))
+    assert times.findings[0] == ("**A**, 2022: 2亿美元, 增长2倍. Read correctly (+200 %, ×3), the base was "
+                                 "**6666.67万美元** (exact). Read as ×2, it would be 1亿美元, 50.0 % too high.")
+    rewards = pd.DataFrame([{"obs_id": "s-2", "region": "A", "period": "2022", "status": "plan", "value": 5e6,
+                             "qualifier": "exact", "raw": None, "note": np.nan, "doc": "s.txt", "line": 2}])
+    race = growth.scoreboard_section(obs, rewards=rewards)
+    assert race.findings[0] == ("The race's reward in the data: 500万元 (plan), A, document s.txt line 2. The document "
+                                "does not say how many places are paid; this study assumes the top 3.")

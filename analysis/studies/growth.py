@@ -438,7 +438,7 @@ def revision_table(data: Any, table: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         One row per figure whose prior-year level is in ``data``: ``obs_id``, ``region``, ``entity``,
-        ``indicator``, ``period``, ``base`` (implied), ``prior_period``, ``prior_obs_id``, ``published_prior``
+        ``indicator``, ``unit``, ``period``, ``base`` (implied), ``prior_period``, ``prior_obs_id``, ``published_prior``
         and ``revision_factor`` (implied / published, 1 = no revision). Empty (with these columns) when none.
 
     Raises
@@ -452,7 +452,7 @@ def revision_table(data: Any, table: pd.DataFrame) -> pd.DataFrame:
     revised bases that are not back-filled, so a factor away from 1 is information about revisions, not an error.
     """
     obs = _observations(data)
-    cols = ["obs_id", "region", "entity", "indicator", "period", "base", "prior_period", "prior_obs_id",
+    cols = ["obs_id", "region", "entity", "indicator", "unit", "period", "base", "prior_period", "prior_obs_id",
             "published_prior", "revision_factor"]
     if not isinstance(table, pd.DataFrame) or "base" not in table.columns:
         raise ValueError("table: expected the output of levels_and_rates")
@@ -683,7 +683,7 @@ def subarea_shares(data: Any, indicators: Any = COMPONENT_INDICATORS + (TOTAL_IN
     -------
     DataFrame
         One row per sub-area figure with a whole-region figure of the same indicator, unit and period:
-        ``region``, ``entity``, ``period``, ``indicator``, ``level`` (sub-area), ``region_level``, ``share``
+        ``region``, ``entity``, ``period``, ``indicator``, ``unit``, ``level`` (sub-area), ``region_level``, ``share``
         (fraction), ``obs_id``, ``region_obs_id``. Empty (with these columns) when none.
 
     Raises
@@ -701,7 +701,8 @@ def subarea_shares(data: Any, indicators: Any = COMPONENT_INDICATORS + (TOTAL_IN
                & obs["indicator"].isin(list(indicators))]
     whole = good[good["entity"].isna()]
     part = good[good["entity"].notna()]
-    cols = ["region", "entity", "period", "indicator", "level", "region_level", "share", "obs_id", "region_obs_id"]
+    cols = ["region", "entity", "period", "indicator", "unit", "level", "region_level", "share", "obs_id",
+            "region_obs_id"]
     right = pd.DataFrame({"region": whole["region"], "period": whole["period"], "indicator": whole["indicator"],
                           "unit": whole["unit"], "region_level": whole["value"].astype(float),
                           "region_obs_id": whole["obs_id"]}).drop_duplicates(
@@ -755,7 +756,8 @@ def count_value_pairs(data: Any, pairs: Any = None) -> pd.DataFrame:
         where only a rate is reported), ``count_growth_pct``, ``count_growth_qualifier``, ``value_growth_pct``,
         ``value_growth_qualifier`` (percent), ``average_size`` (value / count, base units per item),
         ``average_size_growth_pct`` (percent; NaN unless both rates are reported), ``average_size_bound``
-        ('exact', 'lower', 'upper', 'about', 'none'; '' where no growth), ``count_obs_id``, ``value_obs_id``.
+        ('exact', 'lower', 'upper', 'about', 'none'; '' where no growth), ``value_unit`` (of the value and the
+        average size: ``yuan``, ``usd``), ``count_obs_id``, ``value_obs_id``.
         Empty (with these columns) when no pair is reported.
 
     Raises
@@ -777,7 +779,7 @@ def count_value_pairs(data: Any, pairs: Any = None) -> pd.DataFrame:
         raise ValueError(f"pairs: expected a mapping of count indicator names to value indicator names, got {pairs!r}")
     cols = ["region", "entity", "period", "count_indicator", "value_indicator", "count", "value", "count_growth_pct",
             "count_growth_qualifier", "value_growth_pct", "value_growth_qualifier", "average_size",
-            "average_size_growth_pct", "average_size_bound", "count_obs_id", "value_obs_id"]
+            "average_size_growth_pct", "average_size_bound", "value_unit", "count_obs_id", "value_obs_id"]
     good = obs[(obs["status"] == "actual") & (obs["quality"] != "damaged")
                & (obs["value"].notna() | obs["yoy_pct"].notna())]
     frames = []
@@ -786,7 +788,8 @@ def count_value_pairs(data: Any, pairs: Any = None) -> pd.DataFrame:
             r = good[good["indicator"] == ind]
             return pd.DataFrame({"region": r["region"], "_e": _entity_key(r["entity"]), "period": r["period"],
                                  prefix: r["value"].astype(float), f"{prefix}_growth_pct": r["yoy_pct"].astype(float),
-                                 f"{prefix}_growth_qualifier": r["yoy_qualifier"], f"{prefix}_obs_id": r["obs_id"]}
+                                 f"{prefix}_growth_qualifier": r["yoy_qualifier"], f"{prefix}_unit": r["unit"],
+                                 f"{prefix}_obs_id": r["obs_id"]}
                                 ).drop_duplicates(["region", "_e", "period"], keep=False)
         m = side(count_ind, "count").merge(side(value_ind, "value"), on=["region", "_e", "period"], how="inner")
         m["count_indicator"], m["value_indicator"] = count_ind, value_ind
@@ -822,7 +825,7 @@ def times_readings(data: Any) -> pd.DataFrame:
     -------
     DataFrame
         One row per such figure: ``obs_id``, ``region``, ``entity``, ``period``, ``indicator``, ``level`` (base
-        units), ``level_qualifier``, ``yoy_raw``, ``n_times`` (N), ``growth_pct`` (the right reading, N × 100 %),
+        units), ``level_qualifier``, ``unit``, ``yoy_raw``, ``n_times`` (N), ``growth_pct`` (the right reading, N × 100 %),
         ``ratio`` (1 + N), ``base`` (level / (1 + N)), ``bound`` ('exact', 'upper', 'lower', 'about', 'none'),
         ``base_if_ratio`` (level / N: the wrong reading 是…的N倍), ``overstatement_pct`` (how much the wrong
         reading overstates the base, percent: (1 + N) / N - 1), ``doc``, ``line``. Empty (with these columns)
@@ -840,7 +843,7 @@ def times_readings(data: Any) -> pd.DataFrame:
     upper bound (:func:`analysis.implied_base_bound`).
     """
     obs = _observations(data)
-    cols = ["obs_id", "region", "entity", "period", "indicator", "level", "level_qualifier", "yoy_raw", "n_times",
+    cols = ["obs_id", "region", "entity", "period", "indicator", "level", "level_qualifier", "unit", "yoy_raw", "n_times",
             "growth_pct", "ratio", "base", "bound", "base_if_ratio", "overstatement_pct", "doc", "line"]
     if "yoy_raw" not in obs.columns:
         return _empty(cols)
@@ -858,7 +861,8 @@ def times_readings(data: Any) -> pd.DataFrame:
         lq = r.qualifier if isinstance(r.qualifier, str) and r.qualifier else "exact"
         bb = implied_base_bound(float(r.value), q, level_qualifier=lq)
         rows.append({"obs_id": r.obs_id, "region": r.region, "entity": r.entity, "period": r.period,
-                     "indicator": r.indicator, "level": float(r.value), "level_qualifier": lq, "yoy_raw": r.yoy_raw,
+                     "indicator": r.indicator, "level": float(r.value), "level_qualifier": lq, "unit": r.unit,
+                     "yoy_raw": r.yoy_raw,
                      "n_times": n, "growth_pct": float(q.value), "ratio": bb.ratio, "base": bb.value, "bound": bb.bound,
                      "base_if_ratio": float(r.value) / n if n > 0 else np.nan,
                      "overstatement_pct": ((1.0 + n) / n - 1.0) * 100.0 if n > 0 else np.nan,
@@ -1482,6 +1486,16 @@ def _q(bound: Any) -> str:
     return _BOUND_QUALIFIER.get(bound, "unknown") if isinstance(bound, str) and bound else ""
 
 
+def _unit(unit: Any) -> str:
+    """A row's unit for :func:`fmt_money` (yuan where the data leave it empty)."""
+    return unit if isinstance(unit, str) and unit else "yuan"
+
+
+#: A bound direction in words, as a sentence says what a derived value is.
+_BOUND_WORDS = {"exact": "exact", "upper": "an upper bound", "lower": "a lower bound", "about": "approximate",
+                "none": "of no known bound direction"}
+
+
 def _entity_col(frame: pd.DataFrame) -> list[Col]:
     """The column of a part of a region (``entity``), where some row names one; none where every row is a whole
     region."""
@@ -1576,9 +1590,12 @@ def levels_section(obs: pd.DataFrame) -> Section:
                         f"{int(levels['level'].isna().sum())} are rates without a level (their base cannot be known "
                         "from the document).")
     for r in with_base[with_base["base_bound"] != "exact"].itertuples():
+        rate = (f"written {r.yoy_raw}" if isinstance(r.yoy_raw, str) and r.yoy_raw
+                else f"of {fmt_pct(r.growth_pct, 2, r.growth_qualifier, signed=True)}")
         sec.findings.append(f"**{r.region}**, {r.indicator_zh} ({r.period}): "
-                            f"{fmt_money(r.level, r.level_qualifier, r.unit)} with growth written {r.yoy_raw}: the "
-                            f"implied base is an **{r.base_bound} bound**, {fmt_money(r.base, _q(r.base_bound), r.unit)}.")
+                            f"{fmt_money(r.level, r.level_qualifier, _unit(r.unit))} with growth {rate}: the implied "
+                            f"base is **{_BOUND_WORDS.get(r.base_bound, r.base_bound)}**, "
+                            f"{fmt_money(r.base, _q(r.base_bound), _unit(r.unit))}.")
     sec.items.append(_levels_table(levels))
     bars = growth_bars(levels)
     if not bars.empty:
@@ -1595,14 +1612,15 @@ def levels_section(obs: pd.DataFrame) -> Section:
     worst = revisions.loc[(revisions["revision_factor"] - 1).abs().idxmax()]
     sec.findings.append(f"The largest gap between an implied base and the published prior-year level is for "
                         f"{worst['region']} {worst['indicator']} {worst['period']}: factor "
-                        f"{fmt_num(worst['revision_factor'], 6)} (implied {fmt_money(worst['base'])} against "
-                        f"published {fmt_money(worst['published_prior'])}).")
+                        f"{fmt_num(worst['revision_factor'], 6)} (implied {fmt_money(worst['base'], unit=_unit(worst['unit']))} "
+                        f"against published {fmt_money(worst['published_prior'], unit=_unit(worst['unit']))}).")
     sec.items.append(Table(revisions, "Implied base against the level published for the prior year (revision factor "
                            "= implied / published; 1 = no revision)",
                            [Col("region", "Region"), *_entity_col(revisions),
                             Col("indicator", "Indicator"), Col("period", "Period", "period"),
-                            Col("base", "Implied base", "money", 6), Col("prior_period", "Prior period", "period"),
-                            Col("published_prior", "Published prior-year level", "money", 6),
+                            Col("base", "Implied base", "money", 6, unit="unit"),
+                            Col("prior_period", "Prior period", "period"),
+                            Col("published_prior", "Published prior-year level", "money", 6, unit="unit"),
                             Col("revision_factor", "Revision factor (×)", "number", 6),
                             Col("prior_obs_id", "Source of the prior level"), Col("obs_id", "Source")],
                            source=f"{_SOURCE_OBS}; the prior-year level is the same region, indicator and unit one "
@@ -1714,14 +1732,15 @@ def components_section(obs: pd.DataFrame, documents: pd.DataFrame | None = None)
     shares = subarea_shares(obs)
     for r in shares.itertuples():
         sec.findings.append(f"{r.entity} accounts for {fmt_pct(r.share * 100, 1)} of {r.region}'s {r.indicator} "
-                            f"({fmt_money(r.level)} of {fmt_money(r.region_level)}); it reports no growth rate, so its "
+                            f"({fmt_money(r.level, unit=_unit(r.unit))} of {fmt_money(r.region_level, unit=_unit(r.unit))}); it "
+                            "reports no growth rate, so its "
                             "own pull cannot be computed.")
     if not shares.empty:
         sec.items.append(Table(shares, "A sub-area's figure as a share of its whole region's figure (same indicator "
                                "and period)",
                                [Col("region", "Region"), Col("entity", "Sub-area"), Col("period", "Period", "period"),
-                                Col("indicator", "Indicator"), Col("level", "Sub-area's level", "money"),
-                                Col("region_level", "Region's level", "money"),
+                                Col("indicator", "Indicator"), Col("level", "Sub-area's level", "money", unit="unit"),
+                                Col("region_level", "Region's level", "money", unit="unit"),
                                 Col("share", "Share of the region (%)", "share", 2),
                                 Col("region_obs_id", "Source of the region's level"), Col("obs_id", "Source")],
                                source=_SOURCE_OBS + "; share = the sub-area's level / the region's level.",
@@ -1731,7 +1750,7 @@ def components_section(obs: pd.DataFrame, documents: pd.DataFrame | None = None)
 
 def _pair_finding(r: Any) -> str:
     if pd.notna(r.average_size_growth_pct):
-        bound = "" if r.average_size_bound == "exact" else f" ({r.average_size_bound} bound)"
+        bound = "" if r.average_size_bound == "exact" else f" ({_BOUND_WORDS.get(r.average_size_bound, '')})"
         what = "bigger projects" if r.average_size_growth_pct > r.count_growth_pct else "more projects"
         return (f"**{r.region}**, {r.period}: the number of new-start projects grew "
                 f"{fmt_pct(r.count_growth_pct, 1, signed=True)} and their investment "
@@ -1739,9 +1758,10 @@ def _pair_finding(r: Any) -> str:
                 f"**{fmt_pct(r.average_size_growth_pct, 1, signed=True)}** in size "
                 f"(×{fmt_num(1 + r.average_size_growth_pct / 100, 2)}){bound}: the growth came mostly from {what}.")
     missing = "number of projects" if pd.isna(r.count_growth_pct) else "investment"
-    return (f"**{r.region}**, {r.period}: {fmt_num(r.count, 0)} project(s) with {fmt_money(r.value)} of investment, "
-            f"an average of {fmt_money(r.average_size)} per project; the growth of the {missing} is not reported, so "
-            "the growth of the average size cannot be computed.")
+    u = _unit(r.value_unit)
+    return (f"**{r.region}**, {r.period}: {fmt_num(r.count, 0)} project(s) with {fmt_money(r.value, unit=u)} of "
+            f"investment, an average of {fmt_money(r.average_size, unit=u)} per project; the growth of the {missing} is "
+            "not reported, so the growth of the average size cannot be computed.")
 
 
 def count_value_section(obs: pd.DataFrame) -> Section:
@@ -1772,10 +1792,10 @@ def count_value_section(obs: pd.DataFrame) -> Section:
                             Col("period", "Period", "period"), Col("count", "Projects", "int"),
                             Col("count_growth_pct", "Growth in number (%)", "pct_signed",
                                 qualifier="count_growth_qualifier"),
-                            Col("value", "Investment", "money"),
+                            Col("value", "Investment", "money", unit="value_unit"),
                             Col("value_growth_pct", "Growth in investment (%)", "pct_signed",
                                 qualifier="value_growth_qualifier"),
-                            Col("average_size", "Average size", "money"),
+                            Col("average_size", "Average size", "money", unit="value_unit"),
                             Col("average_size_growth_pct", "Growth in average size (%)", "pct_signed",
                                 qualifier="average_size_qualifier"),
                             Col("count_obs_id", "Source of the number"), Col("value_obs_id", "Source")],
@@ -1803,19 +1823,20 @@ def times_section(obs: pd.DataFrame) -> Section:
         sec.findings.append("No growth figure written as 增长N倍 is reported for the regions and period studied.")
         return sec
     for r in times.itertuples():
-        sec.findings.append(f"**{r.region}**, {r.period}: {fmt_money(r.level, r.level_qualifier)}, {r.yoy_raw}. Read "
-                            f"correctly (+{fmt_pct(r.growth_pct, 0)}, ×{fmt_num(r.ratio)}), the base was "
-                            f"**{fmt_money(r.base, _q(r.bound))}** "
-                            f"({'exact' if r.bound == 'exact' else f'{r.bound} bound'}). Read as ×{fmt_num(r.n_times)}, "
-                            f"it would be {fmt_money(r.base_if_ratio)}, {fmt_pct(r.overstatement_pct, 1)} too high.")
+        u = _unit(r.unit)
+        sec.findings.append(f"**{r.region}**, {r.period}: {fmt_money(r.level, r.level_qualifier, u)}, {r.yoy_raw}. "
+                            f"Read correctly (+{fmt_pct(r.growth_pct, 0)}, ×{fmt_num(r.ratio)}), the base was "
+                            f"**{fmt_money(r.base, _q(r.bound), u)}** ({_BOUND_WORDS.get(r.bound, r.bound)}). Read as "
+                            f"×{fmt_num(r.n_times)}, it would be {fmt_money(r.base_if_ratio, unit=u)}, "
+                            f"{fmt_pct(r.overstatement_pct, 1)} too high.")
     sec.key.append(sec.findings[0])
     sec.items.append(Table(times.assign(base_qualifier=[_q(b) for b in times["bound"]]),
                            "增长N倍: the right reading (×(1+N)) and the wrong one (×N)",
                            [Col("region", "Region"), Col("period", "Period", "period"), Col("indicator", "Indicator"),
-                            Col("level", "Level", "money", qualifier="level_qualifier"),
+                            Col("level", "Level", "money", unit="unit", qualifier="level_qualifier"),
                             Col("yoy_raw", "As written"), Col("ratio", "Read right: ×(1 + N)", "multiple"),
-                            Col("base", "Base", "money", qualifier="base_qualifier"),
-                            Col("n_times", "Misread: ×N", "multiple"), Col("base_if_ratio", "Base if misread", "money"),
+                            Col("base", "Base", "money", unit="unit", qualifier="base_qualifier"),
+                            Col("n_times", "Misread: ×N", "multiple"), Col("base_if_ratio", "Base if misread", "money", unit="unit"),
                             Col("overstatement_pct", "Too high by (%)", "pct"), Col("obs_id", "Source")],
                            source=_SOURCE_OBS + "; the rate as written read by analysis.parse_quantity, the base by "
                                                 "analysis.implied_base_bound.", ids="obs_id"))
@@ -1909,9 +1930,11 @@ def scoreboard_section(obs: pd.DataFrame, *, indicator: str = TOTAL_INDICATOR, t
     parents = pd.Series(dtype=object) if parents is None else parents
     sec = _section("scoreboard", indicator=indicator, top_k=top_k)
     for r in ([] if rewards is None else rewards.itertuples()):
-        sec.findings.append(f"The race's reward in the data: {r.raw} ({r.status}), {r.region}, document {r.doc} line "
-                            f"{r.line}; note: {r.note}. The document does not say how many places are paid; this "
-                            f"study assumes the top {top_k}.")
+        raw = r.raw if isinstance(r.raw, str) and r.raw else fmt_money(r.value, r.qualifier)
+        note = f"; note: {r.note}" if isinstance(r.note, str) and r.note else ""
+        sec.findings.append(f"The race's reward in the data: {raw} ({r.status}), {r.region}, document {r.doc} line "
+                            f"{r.line}{note}. The document does not say how many places are paid; this study assumes "
+                            f"the top {top_k}.")
     panel = growth_panel(obs, indicator, parents=parents)
     if panel.empty:
         sec.key.append(f"No region reports a growth rate of **{indicator}** for the regions and period studied, so "
