@@ -36,7 +36,9 @@ plans are never mixed in. ``entity`` is empty (NaN) for a region as a whole; two
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -104,6 +106,11 @@ TOTAL_INDICATOR = "fixed_asset_investment"
 COMPONENT_INDICATORS = ("government_investment", "industrial_investment")
 #: Count indicator → the indicator of the same items' value (新开工项目 → 新开工项目总投资).
 COUNT_VALUE_PAIRS = {"new_start_projects": "new_start_projects_investment"}
+
+#: What the table functions read: a dataset, or its observations table.
+Data = Dataset | pd.DataFrame
+#: Regions as a study parameter: names, a comma-separated string, or None for every region with data.
+Regions = str | Sequence[str] | None
 
 _OBS_COLUMNS = ("obs_id", "region", "entity", "period", "indicator", "status", "value", "unit", "qualifier",
                 "yoy_pct", "yoy_qualifier", "quality", "doc", "line")
@@ -198,7 +205,8 @@ class Selection:
     as_of: str | None
 
 
-def select_observations(data: Any, regions: Any = None, period: Any = None, as_of: Any = None) -> Selection:
+def select_observations(data: Data, regions: Regions = None, period: str | int | None = None,
+                        as_of: str | pd.Timestamp | None = None) -> Selection:
     """Actual, sound observations of the regions and period asked for, as of a date.
 
     Parameters
@@ -272,7 +280,8 @@ def select_observations(data: Any, regions: Any = None, period: Any = None, as_o
 # --- levels and rates ---------------------------------------------------------------------------------------
 
 
-def is_investment_indicator(indicators: Any, units: Any = None) -> pd.Series:
+def is_investment_indicator(indicators: pd.Series | Sequence[str],
+                            units: pd.Series | Sequence[str] | None = None) -> pd.Series:
     """Whether each indicator is an investment amount.
 
     Parameters
@@ -322,7 +331,8 @@ def _bound(level: float, growth: float, level_q: Any, growth_q: Any) -> str:
     return implied_base_bound(level, growth, level_qualifier=lq, growth_qualifier=gq).bound
 
 
-def levels_and_rates(data: Any, indicators: Any = None, *, investment_only: bool = True) -> pd.DataFrame:
+def levels_and_rates(data: Data, indicators: Sequence[str] | None = None, *,
+                     investment_only: bool = True) -> pd.DataFrame:
     """Levels with their year-on-year rates, implied bases and increments, one row per reported figure.
 
     Parameters
@@ -423,7 +433,7 @@ def prior_year_label(label: str) -> str | None:
         return None
 
 
-def revision_table(data: Any, table: pd.DataFrame) -> pd.DataFrame:
+def revision_table(data: Data, table: pd.DataFrame) -> pd.DataFrame:
     """Implied bases against prior-year levels published in the same dataset (revision factors).
 
     Parameters
@@ -475,7 +485,8 @@ def revision_table(data: Any, table: pd.DataFrame) -> pd.DataFrame:
 # --- components: pull and contribution share ---------------------------------------------------------------
 
 
-def component_keys(data: Any, total: str = TOTAL_INDICATOR, components: Any = COMPONENT_INDICATORS) -> pd.DataFrame:
+def component_keys(data: Data, total: str = TOTAL_INDICATOR,
+                   components: Sequence[str] = COMPONENT_INDICATORS) -> pd.DataFrame:
     """Region, entity and period where a total and at least one of its components are both reported.
 
     Parameters
@@ -523,8 +534,8 @@ def component_keys(data: Any, total: str = TOTAL_INDICATOR, components: Any = CO
     return _in_data_order(out, ["region", "period"]).reset_index(drop=True)
 
 
-def component_table(data: Any, region: str, period: str, entity: Any = None, *, total: str = TOTAL_INDICATOR,
-                    components: Any = COMPONENT_INDICATORS) -> pd.DataFrame:
+def component_table(data: Data, region: str, period: str, entity: str | None = None, *, total: str = TOTAL_INDICATOR,
+                    components: Sequence[str] = COMPONENT_INDICATORS) -> pd.DataFrame:
     """The total and its components reported for one region, entity and period.
 
     Parameters
@@ -633,7 +644,7 @@ def component_check(table: pd.DataFrame) -> ComponentCheck:
                             comp["growth_pct"].astype(float))
 
 
-def pull_frame(check: ComponentCheck, label: str, names: Any = None) -> pd.DataFrame:
+def pull_frame(check: ComponentCheck, label: str, names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The long frame :func:`analysis.plots.pull_contribution` draws, from a component check.
 
     Parameters
@@ -669,7 +680,7 @@ def pull_frame(check: ComponentCheck, label: str, names: Any = None) -> pd.DataF
                          "total_pct": float(check.checks.loc["growth_rate", "reported"])})
 
 
-def subarea_shares(data: Any, indicators: Any = COMPONENT_INDICATORS + (TOTAL_INDICATOR,)) -> pd.DataFrame:
+def subarea_shares(data: Data, indicators: Sequence[str] = COMPONENT_INDICATORS + (TOTAL_INDICATOR,)) -> pd.DataFrame:
     """Figures of a sub-area (entity set) as a share of the same figure for its whole region.
 
     Parameters
@@ -737,7 +748,7 @@ def _avg_bound(count_q: Any, value_q: Any) -> str:
     return "about" if "about" in dirs else dirs.pop()
 
 
-def count_value_pairs(data: Any, pairs: Any = None) -> pd.DataFrame:
+def count_value_pairs(data: Data, pairs: Mapping[str, str] | None = None) -> pd.DataFrame:
     """A count indicator beside its value indicator for the same region, entity and period.
 
     Parameters
@@ -813,7 +824,7 @@ def count_value_pairs(data: Any, pairs: Any = None) -> pd.DataFrame:
 # --- 增长N倍 ---------------------------------------------------------------------------------------------------
 
 
-def times_readings(data: Any) -> pd.DataFrame:
+def times_readings(data: Data) -> pd.DataFrame:
     """Figures whose growth is written ``增长N倍``: the base each reading implies, with its bound.
 
     Parameters
@@ -880,7 +891,7 @@ def times_readings(data: Any) -> pd.DataFrame:
 PARENT_REASON = "parent of other regions ranked in the period"
 
 
-def region_parents(data: Any) -> pd.Series:
+def region_parents(data: Data) -> pd.Series:
     """Which region lies directly above which, as the dataset says: child region → parent region.
 
     Parameters
@@ -963,8 +974,9 @@ def _ancestors(parents: pd.Series) -> dict[str, set[str]]:
     return up
 
 
-def growth_panel(data: Any, indicator: str = TOTAL_INDICATOR, regions: Any = None, period: Any = None, *,
-                 parents: Any = None) -> pd.DataFrame:
+def growth_panel(data: Data, indicator: str = TOTAL_INDICATOR, regions: Regions = None,
+                 period: str | int | None = None, *,
+                 parents: pd.Series | pd.DataFrame | Mapping[str, str] | None = None) -> pd.DataFrame:
     """Growth rates of one indicator by region and period, with whether each can be ranked and why not.
 
     Parameters
@@ -1188,7 +1200,8 @@ def reward_counts(board: pd.DataFrame) -> pd.DataFrame:
 # --- statistical checks -------------------------------------------------------------------------------------
 
 
-def level_series(data: Any, indicators: Any = None, measures: Any = ("flow",)) -> pd.DataFrame:
+def level_series(data: Data, indicators: Sequence[str] | None = None,
+                 measures: Sequence[str] | None = ("flow",)) -> pd.DataFrame:
     """Series of reported levels by region, entity, indicator and period frequency (year, quarter, month).
 
     Parameters
@@ -1343,7 +1356,7 @@ def growth_bars(table: pd.DataFrame) -> pd.DataFrame:
 
 
 
-def race_rewards(data: Any, regions: Any = None, indicator: str = "investment_race_reward") -> pd.DataFrame:
+def race_rewards(data: Data, regions: Regions = None, indicator: str = "investment_race_reward") -> pd.DataFrame:
     """The race's reward as the documents state it (any status: a reward is usually a plan).
 
     Parameters
@@ -1906,7 +1919,7 @@ def _stability_part(panel: pd.DataFrame) -> tuple[list[str], list]:
 
 
 def scoreboard_section(obs: pd.DataFrame, *, indicator: str = TOTAL_INDICATOR, top_k: int = 3,
-                       parents: Any = None, rewards: pd.DataFrame | None = None) -> Section:
+                       parents: pd.Series | None = None, rewards: pd.DataFrame | None = None) -> Section:
     """Section 5: the scoreboard (晾晒表): who the race would reward, who is left out and why, and rank stability.
 
     Parameters
@@ -2010,7 +2023,7 @@ def trends_section(obs: pd.DataFrame) -> Section:
     return sec
 
 
-def check_params(indicator: Any = TOTAL_INDICATOR, top_k: Any = 3) -> tuple[str, int]:
+def check_params(indicator: str = TOTAL_INDICATOR, top_k: int = 3) -> tuple[str, int]:
     """The study's own parameters, checked: the scoreboard's indicator and the number of places rewarded.
 
     Parameters
@@ -2044,7 +2057,8 @@ def _data_label(ds: Dataset) -> str:
     return "embedded dataset (data/default)" if ds.source.resolve() == config.DEFAULT_DATA_DIR.resolve() else str(ds.source)
 
 
-def run(data_dir: Any = None, regions: Any = None, period: Any = None, as_of: Any = None,
+def run(data_dir: str | Path | None = None, regions: Regions = None, period: str | int | None = None,
+        as_of: str | pd.Timestamp | None = None,
         indicator: str = TOTAL_INDICATOR, top_k: int = 3) -> Report:
     """The investment-growth study: check the parameters, load and select the data, build every section.
 
