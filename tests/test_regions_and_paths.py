@@ -11,7 +11,7 @@ import pytest
 
 from analysis import config, load_dataset, runner
 from analysis.studies import funds as sf
-from analysis import study_growth as sg
+from analysis.studies import growth as sg
 from analysis.params import canonical_regions, check_study_params, region_names
 from conftest import SYNTHETIC_ROWS, write_dataset
 

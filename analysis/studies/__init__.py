@@ -5,5 +5,7 @@ Each module has one function per section (selected data in, :class:`analysis.rep
 (:mod:`analysis.reporting.model`). A notebook only calls ``run`` and displays the report's parts.
 
 * :mod:`analysis.studies.overview`: 00, what the dataset holds.
+* :mod:`analysis.studies.growth`: 01, investment growth, components and the investment race (a package: ``tables``
+  and ``report``).
 * :mod:`analysis.studies.funds`: 02, fund matrix and leverage (a package: ``tables`` and ``report``).
 """
