@@ -631,3 +631,23 @@ def test_tables_of_study_01_list_regions_in_the_order_of_the_data():
     obs = frame(*rows)
     assert sg.levels_and_rates(obs)["region"].drop_duplicates().tolist() == ["甲县", "丙县"]
     assert sg.component_keys(obs)["region"].tolist() == ["甲县", "丙县"]
+
+
+def test_components_come_from_the_datasets_own_indicators_csv(tmp_path):
+    # synthetic: a copy of the test region whose own indicators.csv says industrial investment is NOT a component
+    # of fixed-asset investment; the study then decomposes the total into government investment alone
+    import shutil
+
+    from analysis import load_dataset
+
+    folder = tmp_path / "tl"
+    shutil.copytree(Path(__file__).parent / "data" / "testland", folder)
+    (folder / "indicators.csv").write_text(
+        "indicator,indicator_zh,description_en,unit,component_of,pairs_with\n"
+        "industrial_investment,工业性投入,Industrial investment (synthetic: not a component here),yuan,,\n",
+        encoding="utf-8")
+    own = load_dataset(folder)
+    keys = sg.component_keys(own)
+    assert not keys.empty and (keys["n_components"] == 1).all() and keys["complete"].all()
+    embedded = sg.component_keys(load_dataset(Path(__file__).parent / "data" / "testland"))
+    assert embedded["n_components"].max() == 2 and not embedded["complete"].all()  # two components asked for

@@ -42,6 +42,7 @@ from ...io import Dataset
 from ...params import region_list
 from ...periods import PeriodParseError, parse_period, period_bounds, period_order
 from ...stats import MIN_N, trend_growth
+from ... import vocab
 from ...units import LOWER_BOUND_QUALIFIERS, UPPER_BOUND_QUALIFIERS, QuantityParseError, parse_quantity
 
 __all__ = [
@@ -75,14 +76,24 @@ __all__ = [
     "race_rewards",
 ]
 
-# TODO(vocab): which indicators are components of which total, and which counts pair with which values, belong
-# in data/default/indicators.csv (issue 9, item 3); until its API is on main they are these two constants.
+# Which indicators are components of which total, and which counts pair with which values, is said once, in
+# indicators.csv (columns component_of and pairs_with, read by analysis.vocab); a dataset's own indicators.csv
+# may add relations, and the functions below read the dataset's when they are given a Dataset.
 #: The total whose components the study decomposes (固定资产投资).
 TOTAL_INDICATOR = "fixed_asset_investment"
-#: Its components as the documents report them: 政府性投入 and 工业性投入.
-COMPONENT_INDICATORS = ("government_investment", "industrial_investment")
-#: Count indicator → the indicator of the same items' value (新开工项目 → 新开工项目总投资).
-COUNT_VALUE_PAIRS = {"new_start_projects": "new_start_projects_investment"}
+#: Its components in the embedded indicators.csv: 政府性投入 and 工业性投入.
+COMPONENT_INDICATORS = vocab.components(None, TOTAL_INDICATOR)
+#: Count indicator → the indicator of the same items' value, in the embedded indicators.csv (新开工项目 → 新开工项目总投资).
+COUNT_VALUE_PAIRS = vocab.count_value_pairs(None)
+
+def _indicators_of(data) -> pd.DataFrame | None:
+    """The indicators table of a Dataset (its own relations), or None for the embedded one."""
+    return data.indicators if isinstance(data, Dataset) and getattr(data, "indicators", None) is not None else None
+
+
+def _components_of(data, total: str, components: Sequence[str] | None) -> tuple[str, ...]:
+    return tuple(components) if components is not None else vocab.components(_indicators_of(data), total)
+
 
 #: What the table functions read: a dataset, or its observations table.
 Data = Dataset | pd.DataFrame
@@ -462,7 +473,7 @@ def revision_table(data: Data, table: pd.DataFrame) -> pd.DataFrame:
 
 
 def component_keys(data: Data, total: str = TOTAL_INDICATOR,
-                   components: Sequence[str] = COMPONENT_INDICATORS) -> pd.DataFrame:
+                   components: Sequence[str] | None = None) -> pd.DataFrame:
     """Region, entity and period where a total and at least one of its components are both reported.
 
     Parameters
@@ -471,8 +482,9 @@ def component_keys(data: Data, total: str = TOTAL_INDICATOR,
         Observations.
     total : str, default ``'fixed_asset_investment'``
         Indicator of the total.
-    components : sequence of str
-        Indicators of its components (default government and industrial investment).
+    components : sequence of str, optional
+        Indicators of its components; default: those indicators.csv lists as ``component_of`` the total (the
+        dataset's own list when ``data`` is a Dataset; government and industrial investment in the embedded one).
 
     Returns
     -------
@@ -493,7 +505,7 @@ def component_keys(data: Data, total: str = TOTAL_INDICATOR,
     needs the component's increment and the total's base. Entities must match exactly (empty with empty).
     """
     obs = _observations(data)
-    comps = list(components)
+    comps = list(_components_of(data, total, components))
     if not comps or total in comps:
         raise ValueError(f"components: expected one or more indicators other than the total, got {comps!r}")
     good = obs[(obs["status"] == "actual") & (obs["quality"] != "damaged") & obs["value"].notna()
@@ -511,7 +523,7 @@ def component_keys(data: Data, total: str = TOTAL_INDICATOR,
 
 
 def component_table(data: Data, region: str, period: str, entity: str | None = None, *, total: str = TOTAL_INDICATOR,
-                    components: Sequence[str] = COMPONENT_INDICATORS) -> pd.DataFrame:
+                    components: Sequence[str] | None = None) -> pd.DataFrame:
     """The total and its components reported for one region, entity and period.
 
     Parameters
@@ -549,7 +561,7 @@ def component_table(data: Data, region: str, period: str, entity: str | None = N
     """
     obs = _observations(data)
     ent = "" if entity is None or (isinstance(entity, float) and np.isnan(entity)) else str(entity)
-    comps = list(components)
+    comps = list(_components_of(data, total, components))
     sel = obs[(obs["region"] == region) & (obs["period"].astype(str) == str(period))
               & (_entity_key(obs["entity"]) == ent) & (obs["status"] == "actual") & (obs["quality"] != "damaged")
               & obs["indicator"].isin([total, *comps])]
@@ -761,7 +773,7 @@ def count_value_pairs(data: Data, pairs: Mapping[str, str] | None = None) -> pd.
     from ...growth import average_size_growth
 
     obs = _observations(data)
-    pairs = dict(COUNT_VALUE_PAIRS if pairs is None else pairs)
+    pairs = dict(vocab.count_value_pairs(_indicators_of(data)) if pairs is None else pairs)
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in pairs.items()):
         raise ValueError(f"pairs: expected a mapping of count indicator names to value indicator names, got {pairs!r}")
     cols = ["region", "entity", "period", "count_indicator", "value_indicator", "count", "value", "count_growth_pct",
