@@ -10,10 +10,12 @@ Small topical modules, their public API re-exported here (see :mod:`analysis.api
 * :mod:`analysis.targets`: attainment, time progress, projections, ambition, milestones, funnel, heat map
 * :mod:`analysis.stats`: trend growth, actual-on-target regression, bunching (statsmodels)
 * :mod:`analysis.plots`: the studies' figures (with a CJK font for Chinese labels)
-* :mod:`analysis.study_growth`, :mod:`analysis.study_funds`, :mod:`analysis.study_targets`: the tables each study
-  shows, built from a Dataset
-* :mod:`analysis.report`, :mod:`analysis.params`, :mod:`analysis.runner`: narrative helpers, study parameters and
-  the report runner
+* :mod:`analysis.vocab`: the one vocabulary (qualifiers, statuses, stages, fund types, units) and indicator relations
+* :mod:`analysis.results`: the result objects' shared printing (``summary()``)
+* :mod:`analysis.params`: the studies' shared parameter checks and region selection
+* :mod:`analysis.studies`: one module per study (overview, growth, funds, targets): tables, sections and ``run``
+* :mod:`analysis.reporting`: formatting, the report model (``Report``, ``Section``, ``Table``, ``Figure``) and its HTML
+* :mod:`analysis.runner`: the report runner (``investment-reports``)
 
 The re-exported names load on first use, so that ``analysis.runner`` (the ``investment-reports`` command) starts
 without importing pandas, matplotlib and statsmodels when there is nothing to run.

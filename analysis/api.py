@@ -12,8 +12,9 @@ Modules:
   red flag / snail, stage funnel, investment heat map
 * :mod:`analysis.stats`: trend growth, actual-on-target regression, bunching (statsmodels)
 * :mod:`analysis.plots`: the studies' figures (with a CJK font for Chinese labels)
-* :mod:`analysis.report`, :mod:`analysis.params`, :mod:`analysis.runner`: narrative helpers, study parameters and
-  the report runner
+* :mod:`analysis.vocab`, :mod:`analysis.params`, :mod:`analysis.studies`, :mod:`analysis.reporting`,
+  :mod:`analysis.runner`: the vocabulary, study parameters, the studies, the report model and the runner (imported
+  as submodules: ``from analysis.studies import growth``)
 """
 
 from . import funds, growth, periods, plots, stats, targets, units

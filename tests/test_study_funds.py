@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import analysis
+import analysis.reporting
 from analysis.studies import funds as sf
 from analysis.schema import table_meta
 
@@ -184,7 +185,7 @@ def test_fund_matrix_frame_feeds_the_plot(ds):
 
 def test_provenance_covers_the_rows_used(ds):
     sub = sf.restrict(ds)
-    prov = analysis.report.provenance(ds, funds=sub.funds, equity_stakes=sub.equity_stakes)
+    prov = analysis.reporting.provenance(ds, funds=sub.funds, equity_stakes=sub.equity_stakes)
     assert set(prov["id"]) == set(ds.funds["fund_id"]) | set(ds.equity_stakes["stake_id"])
     assert {("002_583c6829ab56027c.txt", 21), ("000_890bd172b6e88206.txt", 62)} <= set(zip(prov["doc"], prov["line"]))
 

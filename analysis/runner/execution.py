@@ -33,7 +33,7 @@ def _exporter(show_code: bool):
     exp = HTMLExporter(template_name="report", extra_template_basedirs=[str(config.PACKAGE_DIR / "templates")])
     exp.exclude_input_prompt = True
     exp.embed_images = False  # figures are already data URIs in the outputs; no markdown cell links a file
-    exp.sanitize_html = False  # outputs are produced by our own code, which escapes data (analysis.report)
+    exp.sanitize_html = False  # outputs are produced by our own code, which escapes data (analysis.reporting)
     return exp
 
 

@@ -225,7 +225,7 @@ def format_money(value, qualifier=None, currency: str = "yuan", digits: int = 3)
     Notes
     -----
     The codebook's six qualifiers are written as the documents write them (近, 超, 约, 以上 ...) by
-    :func:`analysis.units.format_quantity` (as :func:`analysis.report.fmt_money` does, with ``digits``
+    :func:`analysis.units.format_quantity` (as :func:`analysis.reporting.fmt_money` does, with ``digits``
     decimals); the derived ones in words (``about at least``, ``about at most``) and ``unknown`` with the note
     ``(bound direction unknown)``.
     """
