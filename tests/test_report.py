@@ -3,7 +3,7 @@
 import pandas as pd
 
 from analysis import load_dataset
-from analysis.report import esc, fmt_money, fmt_pct, fmt_pp, md, provenance, show
+from analysis.reporting import esc, fmt_money, fmt_pct, fmt_pp, md, provenance, show
 
 
 def test_esc_neutralises_html_and_markdown():
