@@ -1,4 +1,4 @@
-"""Tables of the study "Targets, milestones and what happened" (analysis.study_targets).
+"""Tables of the study "Targets, milestones and what happened" (analysis.studies.targets).
 
 Golden values are computed by hand from the source documents (shared/seeds), document and line stated beside each,
 and checked on the embedded dataset. Every other dataset here is synthetic: made in this file (or the synthetic
@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hst
 
 import analysis
-from analysis import study_targets as st
+from analysis.studies import targets as st
 from analysis.report import provenance
 from analysis.params import load_actual_dates
 

@@ -35,13 +35,13 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from .io import Dataset
-from .params import region_list
-from .periods import parse_period, period_bounds
-from .report import fmt_pct
-from .targets import (STAGE_ORDER, ambition, attainment, pace_basis, pace_gap, project_flags, project_year_end,
+from ..io import Dataset
+from ..params import region_list
+from ..periods import parse_period, period_bounds
+from ..reporting.format import fmt_pct
+from ..targets import (STAGE_ORDER, ambition, attainment, pace_basis, pace_gap, project_flags, project_year_end,
                       time_elapsed, time_progress)
-from .units import COUNT_UNITS, Quantity, format_quantity
+from ..units import COUNT_UNITS, Quantity, format_quantity
 
 __all__ = [
     "RELATED_INDICATORS",
