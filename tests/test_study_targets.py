@@ -664,7 +664,7 @@ def test_notebook_sections_1_and_2_on_a_synthetic_region(pace_region, tmp_path):
     text = "\n".join(str(o.get("data", {}).get("text/markdown", "")) + str(o.get("data", {}).get("text/html", ""))
                      for o in outputs).replace("\\_", "_")
     assert "report no actual for" not in text
-    assert "**3** with only an actual to date for part of the period" in text
+    assert "<strong>3</strong> with only an actual to date for part of the period" in text
     assert "months 9/12" in text and "days 171/365" in text
-    assert "gives **7520万美元**" in text and "gives **about 17个**" in text
+    assert "gives <strong>7520万美元</strong>" in text and "gives <strong>about 17个</strong>" in text
     assert "behind time progress by 4.5 pp" in text and "by -" not in text
