@@ -243,3 +243,77 @@ def test_notebook_is_thin():
     shown = [c.source.strip() for c in code[1:]]
     assert shown == [f'report["{s}"]' for s in ("attainment", "pace", "ambition", "projects", "milestones",
                                                  "funnel", "heatmap", "checks")] + ["report.appendix()"]
+
+
+@pytest.mark.parametrize("which", ["embedded", "testland"])
+def test_table_ids_are_shown_and_in_the_appendix(which, request):
+    report: Report = request.getfixturevalue(which)
+    sources = set(report.provenance.frame["id"])
+    with_ids = [t for t in report.tables if t.ids]
+    assert with_ids
+    for t in with_ids:
+        assert t.ids in [c.key for c in t.columns], t.caption  # shown, so that each row links to its source
+        assert set(t.frame[t.ids].dropna()) <= sources, t.caption
+
+
+# ---------------------------------------------------------------------------------------------------------
+# sentences true of other data: synthetic datasets made here (Synthland: synthetic, no real place)
+# ---------------------------------------------------------------------------------------------------------
+DOC = "synthetic.txt"  # synthetic
+
+
+def _synthetic(tmp_path, observations=(), projects=(), milestones=()):
+    from conftest import write_dataset
+
+    rows = {"documents": [{"doc": DOC, "title_en": "synthetic", "kind": "work_summary", "publisher": "tests",
+                           "published": "2023", "period": "2023", "region": "Synthland", "damaged": "false",
+                           "note": "synthetic"}],
+            "observations": list(observations), "projects": list(projects), "milestones": list(milestones)}
+    return write_dataset(tmp_path / "synth", rows)
+
+
+def _obs(i, period, indicator, status, value, unit, raw, q="exact"):
+    return {"obs_id": f"s-o{i:02d}", "region": "Synthland", "period": period, "measure": "flow",
+            "indicator": indicator, "indicator_zh": indicator, "status": status, "value": value, "unit": unit,
+            "qualifier": q, "raw": raw, "quality": "ok", "doc": DOC, "line": str(i)}
+
+
+def test_observations_only_usd_target(tmp_path):
+    # synthetic: a USD target of 8000万美元 with an actual of "超5640万美元" for 1-9月 and no project at all;
+    # 5640 / 8000 = 70.5 %, 9 / 12 = 75 %: behind by 4.5 pp; linear projection 5640 / 0.75 = 7520万美元
+    folder = _synthetic(tmp_path, [_obs(1, "2023", "fdi_utilised", "target", "80000000", "usd", "8000万美元"),
+                                   _obs(2, "2023-01/2023-09", "fdi_utilised", "actual", "56400000", "usd",
+                                        "超5640万美元", q="at_least")])
+    r = t3.run(data_dir=str(folder), as_of="2023-10-31")
+    assert r["pace"].findings[0] == (
+        "**Synthland**: fdi_utilised at least 5640万美元 in 2023-01/2023-09 (to 2023-09-30) against a 2023 target of "
+        "8000万美元 (fdi_utilised): attainment **70.5 %** (at least); time progress **75.0 %** (months 9/12), so the "
+        "actual is **behind time progress by 4.5 pp (落后序时进度4.5个百分点)**.")
+    assert "gives **7520万美元** (94.0 % of the target)" in r["pace"].findings[-1]
+    assert r["pace"].tables[0].shown()["Linear year-end projection (unit of the row)"].tolist() == ["7520万美元"]
+    assert r["projects"].findings == ["No responsibility table of projects is recorded for the regions studied.",
+                                      "No planned milestones are recorded for the projects of the regions studied."]
+    assert r["funnel"].findings == ["No projects are recorded for the regions studied."]
+    assert r["heatmap"].findings == ["No project with a stated total investment is recorded for the regions "
+                                     "studied."]
+    assert r["ambition"].findings[0].startswith("No target is recorded beside an actual of the year before")
+    assert 3 <= len(_keys(r)) <= 6
+
+
+def test_projects_without_amounts_or_stages(tmp_path):
+    # synthetic: two projects of a responsibility table, no amount, one of unknown stage, one milestone each
+    projects = [{"project_id": f"s-p{i}", "region": "Synthland", "table_row": str(i), "name_zh": f"项目{i}",
+                 "name_en": f"Project {i}", "sector": "other", "stage": stage, "stage_as_of": "2023-01", "lead_unit_zh": None,
+                 "doc": DOC, "line": str(10 + i)} for i, stage in ((1, "signed"), (2, "unknown"))]
+    milestones = [{"milestone_id": f"s-p{i}-m1", "project_id": f"s-p{i}", "planned": "2023-05", "kind": "signed",
+                   "description_en": "signed", "doc": DOC, "line": str(20 + i)} for i in (1, 2)]
+    folder = _synthetic(tmp_path, [_obs(1, "2023", "x", "actual", "1", "count", "1个")], projects, milestones)
+    r = t3.run(data_dir=str(folder), as_of="2023-06-30")
+    assert r["projects"].findings[0] == ("**Synthland**: 2 row(s) recorded. 0 row(s) have no milestones in the record "
+                                         "and 2 no lead unit; nothing missing is filled in.")
+    assert r["milestones"].findings[-1] == ("What the plan alone says as of 2023-06-30: of 2 milestones, **2** had "
+                                            "their deadline before it, **0** were in their planned window on that "
+                                            "date and **0** were not yet due.")
+    assert r["funnel"].findings[0] == ("2 projects; 1 with a known stage in the funnel; **1** of unknown stage "
+                                       "counted separately (s-p2).")
+    assert r["heatmap"].findings[0].startswith("No project with a stated total investment")

@@ -1650,7 +1650,8 @@ def section_attainment(d: TargetData) -> Section:
                                                                              "period"),
                                Col("actual_raw", "Actual (as written)"),
                                Col("attainment_pct", "Attainment (%)", "pct", digits=2),
-                               Col("bound", "Bound of the attainment"), Col("met", "Target met", "bool")],
+                               Col("bound", "Bound of the attainment"), Col("met", "Target met", "bool"),
+                               Col("target_obs_id", "Source (target)")],
                            source=_OBS_SOURCE, ids="target_obs_id"))
         items.append(_figure(_plots().attainment_chart(
             both, label="label", attainment="attainment_pct", time_progress=100.0,
@@ -1668,7 +1669,8 @@ def section_attainment(d: TargetData) -> Section:
                                Col("target_raw", "Target (as written)"), Col("coverage", "Actual in the data"),
                                Col("actual_indicator_zh", "Actual to date: indicator"),
                                Col("actual_period", "Actual's period", "period"), Col("data_date", "Data date", "date"),
-                               Col("attainment_to_date_pct", "Attainment so far (%)", "pct", digits=2)],
+                               Col("attainment_to_date_pct", "Attainment so far (%)", "pct", digits=2),
+                               Col("target_obs_id", "Source (target)")],
                            source=_OBS_SOURCE, ids="target_obs_id"))
         findings += [to_date_sentence(r, d.as_of).text
                      for r in partial[partial["coverage"] == "to date only"].itertuples()]
@@ -1682,7 +1684,8 @@ def section_attainment(d: TargetData) -> Section:
         items.append(Table(tab, "Actuals of a targeted indicator with no target for their own period", [
             Col("region", "Region"), Col("entity", "Entity"), Col("indicator_zh", "Indicator"),
             Col("period", "Period", "period"), Col("actual_raw", "Actual (as written)"),
-            Col("to_date_of", "To date of the target for (paced in section 2)", "period")],
+            Col("to_date_of", "To date of the target for (paced in section 2)", "period"),
+            Col("actual_obs_id", "Source (actual)")],
             source="observations of the dataset", ids="actual_obs_id"))
     if not unk.empty:
         findings.append(f"{len(unk)} target(s) of {_join(sorted(unk['region'].unique()))} have a period that cannot "
@@ -1769,7 +1772,8 @@ def section_pace(d: TargetData) -> Section:
                                Col("gap_pp", "Gap (pp)", "pp", digits=2), Col("pace", "Pace"),
                                Col("linear_year_end", "Linear year-end projection (unit of the row)", "money",
                                    unit="unit"),
-                               Col("linear_year_end_attainment_pct", "Projected attainment (%)", "pct", digits=2)],
+                               Col("linear_year_end_attainment_pct", "Projected attainment (%)", "pct", digits=2),
+                               Col("plan_obs_id", "Source (plan)")],
                            source="observations of the dataset; time progress and projection by "
                                   "analysis.targets.pace_gap and project_year_end", ids="plan_obs_id"))
         items.append(_figure(_plots().attainment_chart(
@@ -1819,7 +1823,7 @@ def section_ambition(d: TargetData) -> Section:
             Col("indicator", "Code"), Col("actual_period", "This year", "period"),
             Col("actual_raw", "Actual (as written)"), Col("target_period", "Next year", "period"),
             Col("target_raw", "Target (as written)"), Col("ambition_pct", "Ambition (%)", "pct_signed", digits=2),
-            Col("below_last_actual", "Below this year's actual", "bool")],
+            Col("below_last_actual", "Below this year's actual", "bool"), Col("target_obs_id", "Source (target)")],
             source="observations of the dataset; ambition by analysis.targets.ambition", ids="target_obs_id"))
     if (~amb["period_known"].astype(bool)).any():
         u = amb[~amb["period_known"].astype(bool)]
@@ -1873,7 +1877,7 @@ def section_projects(d: TargetData) -> Section:
             Col("land", "Land (unit of the row)", "number"), Col("land_unit", "Land unit"),
             Col("investor_zh", "Investor"), Col("stage", "Stage"), Col("stage_as_of", "Stage as of", "period"),
             Col("leaders_zh", "Leaders"), Col("lead_unit_zh", "Lead unit (主责单位)"),
-            Col("n_milestones", "Milestones", "int")],
+            Col("n_milestones", "Milestones", "int"), Col("project_id", "Source (project)")],
             source="projects and milestones of the dataset", ids="project_id"))
     if ms.empty:
         findings.append("No planned milestones are recorded for the projects of the regions studied.")
