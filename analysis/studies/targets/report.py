@@ -200,6 +200,12 @@ def _join(names: Iterable[str]) -> str:
     return ", ".join(str(n) for n in names)
 
 
+def _stage_words(stages: pd.Series) -> pd.Series:
+    """Stage codes as a reader reads them: ``签约 (signed)``; an unknown or missing stage as it is."""
+    zh = _plots().STAGE_LABELS_ZH
+    return stages.map(lambda s: f"{zh[s]} ({s})" if s in zh else s)
+
+
 def _bound_words(frame: pd.DataFrame, col: str = "attainment_bound") -> pd.Series:
     return frame[col].map(lambda b: _BOUND_WORDS.get(b, b) if isinstance(b, str) else None)
 
@@ -469,12 +475,12 @@ def section_projects(d: TargetData) -> Section:
                             f"over {int(pt['total_investment'].notna().sum())} projects with an amount; the largest "
                             f"is {big['name_zh']} ({fmt_money(big['total_investment'], big['total_investment_qualifier'])}). "
                             "These are lifetime totals (总投资) as planned, not spending in the year.")
-        items.append(Table(pt, "Projects of the responsibility table (planned total investment; land as recorded)", [
+        items.append(Table(pt.assign(stage_words=_stage_words(pt["stage"])), "Projects of the responsibility table (planned total investment; land as recorded)", [
             Col("region", "Region"), Col("table_row", "Row", "int"), Col("name_zh", "Project"),
             Col("sector", "Sector"), Col("total_investment", "Total investment (总投资)", "money",
                                          qualifier="total_investment_qualifier"),
             Col("land", "Land (unit of the row)", "number"), Col("land_unit", "Land unit"),
-            Col("investor_zh", "Investor"), Col("stage", "Stage"), Col("stage_as_of", "Stage as of", "period"),
+            Col("investor_zh", "Investor"), Col("stage_words", "Stage"), Col("stage_as_of", "Stage as of", "period"),
             Col("leaders_zh", "Leaders"), Col("lead_unit_zh", "Lead unit (主责单位)"),
             Col("n_milestones", "Milestones", "int"), Col("project_id", "Source (project)")],
             source="projects and milestones of the dataset", ids="project_id"))
@@ -632,8 +638,9 @@ def section_funnel(d: TargetData) -> Section:
     if prj.empty:
         return Section("funnel", "The stage funnel", q, ["No projects are recorded for the regions studied."], items)
     stages = stage_table(d.ds, d.regions).reset_index()
+    stages["stage_words"] = _stage_words(stages["stage"])
     region_cols = [c for c in stages.columns if c not in ("stage", "total", "stage_as_of")]
-    items.append(Table(stages, "Projects by recorded stage and region", [Col("stage", "Stage")]
+    items.append(Table(stages, "Projects by recorded stage and region", [Col("stage_words", "Stage")]
                        + [Col(c, f"{c} (projects)", "int") for c in region_cols]
                        + [Col("total", "Total (projects)", "int"), Col("stage_as_of", "Stage recorded at")],
                        source="projects of the dataset"))
@@ -647,10 +654,11 @@ def section_funnel(d: TargetData) -> Section:
         funnel, timing = stage_funnel(prj), ""
     ft = funnel.table.reset_index()
     ft = ft.rename(columns={ft.columns[0]: "stage"})
+    ft["stage_words"] = _stage_words(ft["stage"])
     timed = [Col("median_days_from_previous", "Median days from the previous stage (days)", "number", digits=1),
              Col("n_timed", "Projects timed", "int")] if "n_timed" in ft.columns else []
     items.append(Table(ft, "Stage funnel: projects that reached each stage" + timing, [
-        Col("stage", "Stage"), Col("n_reached", "Reached (projects)", "int"),
+        Col("stage_words", "Stage"), Col("n_reached", "Reached (projects)", "int"),
         Col("n_at_stage", "At this stage (projects)", "int"),
         Col("conversion_pct", "Conversion from the previous stage (%)", "pct"), *timed],
         source="projects and milestones of the dataset; analysis.targets.stage_funnel"))
