@@ -317,3 +317,14 @@ def test_projects_without_amounts_or_stages(tmp_path):
     assert r["funnel"].findings[0] == ("2 projects; 1 with a known stage in the funnel; **1** of unknown stage "
                                        "counted separately (s-p2).")
     assert r["heatmap"].findings[0].startswith("No project with a stated total investment")
+
+
+def test_selected_data_prints_a_short_summary():
+    import analysis
+
+    d = t3.select(analysis.load_dataset(TESTLAND), ["Testland"], as_of="2023-06-30")
+    text = repr(d)
+    assert len(text.splitlines()) == 3 and "DataFrame" not in text and "regions Testland" in text
+    # Testland's 2023 and 2024 targets (t-o05, t-o06, t-o07, t-o13) and two 2022 actuals without a target of their
+    # own (t-o01, t-o03); three projects with 7 milestones
+    assert "target-actual pairs: 6" in text and "milestones: 7" in text

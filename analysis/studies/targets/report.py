@@ -124,6 +124,19 @@ class TargetData:
     prj: pd.DataFrame
     hm: pd.DataFrame
 
+    def summary(self) -> str:
+        """A few lines: what was selected and how many rows each table holds."""
+        counts = {"target-actual pairs": self.pairs, "pace pairs": self.pace, "ambition pairs": self.amb,
+                  "table projects": self.pt, "milestones": self.ms, "projects": self.prj}
+        return "\n".join([f"Study 03 data from {self.ds.source}: regions {_join(self.regions) or 'none'}"
+                          + (f" (no data: {_join(self.missing)})" if self.missing else ""),
+                          f"period {self.period or 'every period'}, as of {_date(self.as_of)}, actual dates "
+                          f"{self.dates_name or 'none'}, snail beyond {fmt_num(self.snail_days, 0)} days",
+                          "; ".join(f"{k}: {len(v)}" for k, v in counts.items())])
+
+    def __repr__(self) -> str:
+        return self.summary()
+
     @property
     def n_dates_matched(self) -> int:
         """Rows of the actual dates that name a milestone of the regions studied."""
