@@ -307,13 +307,17 @@ def test_projects_without_amounts_or_stages(tmp_path):
                  "doc": DOC, "line": str(10 + i)} for i, stage in ((1, "signed"), (2, "unknown"))]
     milestones = [{"milestone_id": f"s-p{i}-m1", "project_id": f"s-p{i}", "planned": "2023-05", "kind": "signed",
                    "description_en": "signed", "doc": DOC, "line": str(20 + i)} for i in (1, 2)]
+    milestones.append({"milestone_id": "s-p2-m2", "project_id": "s-p2", "planned": "unknown", "kind": "other",
+                       "description_en": "month illegible", "doc": DOC, "line": "23"})
     folder = _synthetic(tmp_path, [_obs(1, "2023", "x", "actual", "1", "count", "1个")], projects, milestones)
     r = t3.run(data_dir=str(folder), as_of="2023-06-30")
     assert r["projects"].findings[0] == ("**Synthland**: 2 row(s) recorded. 0 row(s) have no milestones in the record "
                                          "and 2 no lead unit; nothing missing is filled in.")
-    assert r["milestones"].findings[-1] == ("What the plan alone says as of 2023-06-30: of 2 milestones, **2** had "
+    assert r["milestones"].findings[-1] == ("What the plan alone says as of 2023-06-30: of 3 milestones, **2** had "
                                             "their deadline before it, **0** were in their planned window on that "
-                                            "date and **0** were not yet due.")
+                                            "date and **0** were not yet due. **1** have no readable month.")
+    assert r["projects"].findings[-2:] == ["1 milestone(s) have no readable month and are left out of the chart.",
+                                           "3 milestones of 2 projects, planned from 2023-05 to 2023-05."]
     assert r["funnel"].findings[0] == ("2 projects; 1 with a known stage in the funnel; **1** of unknown stage "
                                        "counted separately (s-p2).")
     assert r["heatmap"].findings[0].startswith("No project with a stated total investment")

@@ -529,8 +529,9 @@ def _counts_table(frame: pd.DataFrame, status: str, order: tuple[str, ...], capt
                  + [Col("total", "Total (milestones)", "int")], source=source)
 
 
-def _plan_only(d: TargetData, ms: pd.DataFrame) -> tuple[list[str], list]:
-    """Findings and items of section 5 when no actual date names a milestone studied: what the plan alone says."""
+def _plan_only(d: TargetData, ms: pd.DataFrame) -> tuple[list[str], list, str]:
+    """Findings, items and key finding of section 5 when no actual date names a milestone studied: what the plan
+    alone says."""
     findings = []
     if d.dates is not None:
         findings.append(f"None of the {len(d.dates)} row(s) of {d.dates_name} names a milestone of the regions "
@@ -545,7 +546,8 @@ def _plan_only(d: TargetData, ms: pd.DataFrame) -> tuple[list[str], list]:
     findings.append(f"What the plan alone says as of {d.as_of.date()}: of {len(ms)} milestones, "
                     f"**{int(c.get('deadline passed', 0))}** had their deadline before it, "
                     f"**{int(c.get('in its window', 0))}** were in their planned window on that date and "
-                    f"**{int(c.get('not yet due', 0))}** were not yet due.")
+                    f"**{int(c.get('not yet due', 0))}** were not yet due."
+                    + (f" **{int(c['unknown'])}** have no readable month." if c.get("unknown", 0) else ""))
     items: list = [_counts_table(ms, "due_by_as_of", _DUE_ORDER, "Milestones by lead unit (主责单位) and whether "
                                  "they fall due by the as-of date (plan only)", "milestones of the dataset")]
     due = ms[ms["due_by_as_of"].isin(["deadline passed", "in its window"])]
@@ -557,11 +559,12 @@ def _plan_only(d: TargetData, ms: pd.DataFrame) -> tuple[list[str], list]:
                                Col("planned", "Planned", "period"), Col("due_by_as_of", "By the as-of date"),
                                Col("lead_unit_zh", "Lead unit (主责单位)"), Col("leaders_zh", "Leaders")],
                            source="milestones of the dataset", ids="milestone_id"))
-    return findings, items
+    return findings, items, findings[-1]
 
 
-def _with_dates(d: TargetData) -> tuple[list[str], list]:
-    """Findings and items of section 5 with actual dates: status of each milestone, 红旗 / 蜗牛 ratings."""
+def _with_dates(d: TargetData) -> tuple[list[str], list, str]:
+    """Findings, items and key finding of section 5 with actual dates: status of each milestone, 红旗 / 蜗牛
+    ratings."""
     status, flags = d.status, d.flags
     n_unmatched = len(d.dates) - d.n_dates_matched
     sc, fl = status["status"].value_counts(), flags["flag"].value_counts()
@@ -571,7 +574,8 @@ def _with_dates(d: TargetData) -> tuple[list[str], list]:
         f"{d.as_of.date()} count as not done.",
         f"As of {d.as_of.date()}: **{int(sc.get('done', 0))}** done on time, **{int(sc.get('done_late', 0))}** done "
         f"late, **{int(sc.get('late', 0))}** late (not done, deadline passed), **{int(sc.get('due', 0))}** due (in "
-        f"their window), **{int(sc.get('not_yet_due', 0))}** not yet due.",
+        f"their window), **{int(sc.get('not_yet_due', 0))}** not yet due."
+        + (f" **{int(sc['unknown'])}** have no readable month." if sc.get("unknown", 0) else ""),
         f"Ratings (snail: a milestone more than {fmt_num(d.snail_days, 0)} days late; red flag: every milestone due "
         f"done on time, at least one done): **{int(fl.get('red_flag', 0))}** red flag (红旗), "
         f"**{int(fl.get('snail', 0))}** snail (蜗牛), **{int(fl.get('neutral', 0))}** neither."]
@@ -597,7 +601,7 @@ def _with_dates(d: TargetData) -> tuple[list[str], list]:
             known, project="project", planned="planned", kind="kind", status="status", as_of=d.as_of,
             title="Milestones by status as of the as-of date"), "Milestones by status as of the as-of date",
             f"Timeline of {len(known)} milestones coloured by their status on {d.as_of.date()}."))
-    return findings, items
+    return findings, items, findings[1]
 
 
 def section_milestones(d: TargetData) -> Section:
@@ -627,10 +631,9 @@ def section_milestones(d: TargetData) -> Section:
     elif pd.notna(last) and d.as_of > last:
         findings.append(f"The as-of date {d.as_of.date()} comes after the last planned deadline ({last.date()}): "
                         "every milestone is due.")
-    more, body = _with_dates(d) if d.status is not None else _plan_only(d, ms)
-    key = [f for f in more if f.startswith(("As of ", "What the plan alone says"))][:1]
+    more, body, key = _with_dates(d) if d.status is not None else _plan_only(d, ms)
     return Section("milestones", "Milestone status, red flags and snails", q, findings + more, items + body,
-                   key=key)
+                   key=[key])
 
 
 # ---- section 6 -------------------------------------------------------------------------------------------
