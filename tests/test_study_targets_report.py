@@ -212,7 +212,7 @@ def test_tables_have_human_headers_sources_and_no_raw_values(which, request):
     for t in report.tables:
         assert isinstance(t, Table) and t.caption and t.source, t.caption
         for c in t.columns:
-            assert not re.fullmatch(r"[a-z]+(_[a-z]+)+", c.label), (t.caption, c.label)  # no snake_case header
+            assert not re.search(r"[a-z]+_[a-z]+", c.label), (t.caption, c.label)  # no snake_case header
         shown = t.shown()
         cells = shown.to_numpy().ravel().tolist()
         assert not {"nan", "NaN", "None", "True", "False", "<NA>", "NaT"} & set(cells), t.caption

@@ -655,7 +655,7 @@ def section_funnel(d: TargetData) -> Section:
         return Section("funnel", "The stage funnel", q, ["No projects are recorded for the regions studied."], items)
     stages = stage_table(d.ds, d.regions).reset_index()
     stages["stage_words"] = _stage_words(stages["stage"])
-    region_cols = [c for c in stages.columns if c not in ("stage", "total", "stage_as_of")]
+    region_cols = [c for c in stages.columns if c not in ("stage", "stage_words", "total", "stage_as_of")]
     items.append(Table(stages, "Projects by recorded stage and region", [Col("stage_words", "Stage")]
                        + [Col(c, f"{c} (projects)", "int") for c in region_cols]
                        + [Col("total", "Total (projects)", "int"), Col("stage_as_of", "Stage recorded at")],
