@@ -724,7 +724,8 @@ def section_heatmap(d: TargetData) -> Section:
     grid = grid.reset_index().rename(columns={grid.index.name or "index": "sector"})
     units = [c for c in grid.columns if c != "sector"]
     items.append(Table(grid, "Planned total investment by sector and lead unit (亿元; total: margins)",
-                       [Col("sector", "Sector")] + [Col(c, f"{c} (亿元)", "number") for c in units],
+                       [Col("sector", "Sector")] + [Col(c, "Total (亿元)" if c == "total" else f"{c} (亿元)", "number")
+                                                    for c in units],
                        source="projects of the dataset (total investment 总投资 as planned)"))
     top = hm.iloc[0]
     total = hm["value"].sum()
