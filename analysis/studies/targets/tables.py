@@ -76,6 +76,8 @@ __all__ = [
     "provenance_ids",
 ]
 
+# TODO(vocab): an indicator relation (plan indicator → actual indicators that measure its progress), to move to
+# the vocabulary of data/default/indicators.csv when it says which indicators relate.
 #: Actual indicators that measure progress on a planned indicator although their names differ
 #: (plan indicator → actual indicators). The same indicator always pairs with itself.
 RELATED_INDICATORS: dict[str, tuple[str, ...]] = {"new_loans": ("loans_disbursed",)}
