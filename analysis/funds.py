@@ -1,6 +1,6 @@
 """Government-sponsored funds: leverage, paid-in ratio, public share, groups of funds and bounds.
 
-Definitions (``shared/domain.md``, section Funds):
+Definitions (the codebook ``data/CODEBOOK.md`` gives the fund columns and types; the measures are these):
 
 ==================  ==============================  ==========================================================
 measure             formula                         meaning
@@ -39,7 +39,11 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
+from .results import Numbers, Result, reject_text, short, text_hint
 from .units import QUALIFIERS
+
+#: Qualifiers: one codebook word (``'just_under'``), or one per figure (a Series, array or list of them).
+Qualifiers = str | pd.Series | np.ndarray | Sequence[str]
 
 __all__ = [
     "Bound",
@@ -131,7 +135,7 @@ class Bound:
     Raises
     ------
     ValueError
-        For a qualifier outside :data:`RATIO_QUALIFIERS`.
+        For a ``qualifier`` outside :data:`RATIO_QUALIFIERS`.
 
     Notes
     -----
@@ -185,8 +189,8 @@ class Bound:
         return Bound(_combine(self.qualifier, _INVERSE[other.qualifier]))
 
 
-@dataclass(frozen=True)
-class BoundedValue:
+@dataclass(frozen=True, repr=False)
+class BoundedValue(Result):
     """A derived figure with its qualifier and the formula it came from.
 
     Attributes
@@ -206,6 +210,12 @@ class BoundedValue:
     @property
     def bound(self) -> Bound | None:
         return None if self.qualifier is None else Bound(self.qualifier)
+
+    def _summary_lines(self) -> tuple[str, list[str]]:
+        if self.qualifier is None:
+            return "n/a (an input is missing or the denominator is 0)", [f"basis: {self.basis}"]
+        words = self.qualifier.replace("_", " ")
+        return f"{short(self.value, 'number', 4)} ({words})", [f"basis: {self.basis}"]
 
 
 _CODE = {q: i for i, q in enumerate(RATIO_QUALIFIERS)}
@@ -260,7 +270,8 @@ def _apply_table(a, b, table: np.ndarray, names: tuple[str, str]):
     return out
 
 
-def ratio_qualifier(numerator_qualifier, denominator_qualifier):
+def ratio_qualifier(numerator_qualifier: Qualifiers | None,
+                    denominator_qualifier: Qualifiers | None) -> str | float | pd.Series | np.ndarray:
     """Qualifier of a ratio x / y of non-negative figures, from the qualifiers of x and y.
 
     Parameters
@@ -276,7 +287,7 @@ def ratio_qualifier(numerator_qualifier, denominator_qualifier):
     Raises
     ------
     ValueError
-        For a qualifier outside :data:`RATIO_QUALIFIERS`.
+        For a numerator or denominator qualifier outside :data:`RATIO_QUALIFIERS`.
 
     Notes
     -----
@@ -291,7 +302,8 @@ def ratio_qualifier(numerator_qualifier, denominator_qualifier):
                         ("numerator_qualifier", "denominator_qualifier"))
 
 
-def product_qualifier(a_qualifier, b_qualifier):
+def product_qualifier(a_qualifier: Qualifiers | None,
+                      b_qualifier: Qualifiers | None) -> str | float | pd.Series | np.ndarray:
     """Qualifier of a product x * y, or of a sum x + y, of non-negative figures.
 
     Parameters
@@ -307,7 +319,7 @@ def product_qualifier(a_qualifier, b_qualifier):
     Raises
     ------
     ValueError
-        For a qualifier outside :data:`RATIO_QUALIFIERS`.
+        For an ``a_qualifier`` or ``b_qualifier`` outside :data:`RATIO_QUALIFIERS`.
 
     Notes
     -----
@@ -334,7 +346,7 @@ def sum_qualifier(qualifiers: Iterable[str]) -> str | float:
     Raises
     ------
     ValueError
-        For a qualifier outside :data:`RATIO_QUALIFIERS`.
+        For any of the ``qualifiers`` outside :data:`RATIO_QUALIFIERS`.
 
     Notes
     -----
@@ -351,6 +363,8 @@ def sum_qualifier(qualifiers: Iterable[str]) -> str | float:
 
 def _as_number(x, name: str):
     """Float Series / ndarray / float from the input; ValueError for text or negative values."""
+    if not isinstance(x, pd.Series):
+        reject_text(x, name)
     if isinstance(x, pd.Series):
         if pd.api.types.is_bool_dtype(x.dtype):
             raise ValueError(f"{name}: expected numbers, got booleans")
@@ -360,7 +374,8 @@ def _as_number(x, name: str):
             out = pd.to_numeric(x, errors="coerce").astype(float)
             bad = x.notna() & out.isna()
             if bad.any():
-                raise ValueError(f"{name}: expected numbers, found {x[bad].iloc[0]!r} at index {x.index[bad][0]!r}")
+                raise ValueError(f"{name}: expected numbers, found {x[bad].iloc[0]!r} at index {x.index[bad][0]!r}"
+                                 f"{text_hint(x[bad])}")
         arr = out.to_numpy()
     elif isinstance(x, (np.ndarray, list, tuple)):
         try:
@@ -412,8 +427,9 @@ def _check_counts(n, name: str, allow_zero: bool):
     return v
 
 
-def bounded_ratio(numerator, denominator, numerator_qualifier="exact", denominator_qualifier="exact",
-                  basis: str = "numerator / denominator"):
+def bounded_ratio(numerator: Numbers, denominator: Numbers, numerator_qualifier: Qualifiers = "exact",
+                  denominator_qualifier: Qualifiers = "exact",
+                  basis: str = "numerator / denominator") -> BoundedValue | pd.DataFrame:
     """A ratio with its qualifier and basis.
 
     Parameters
@@ -455,7 +471,7 @@ def bounded_ratio(numerator, denominator, numerator_qualifier="exact", denominat
                         index=value.index)
 
 
-def leverage(total_size, public_committed):
+def leverage(total_size: Numbers, public_committed: Numbers) -> Numbers:
     """Leverage multiple (放大倍数): total fund size per unit of the public investor's committed capital.
 
     Parameters
@@ -473,7 +489,8 @@ def leverage(total_size, public_committed):
     Raises
     ------
     ValueError
-        For negative or non-numeric inputs.
+        For a negative or non-numeric ``total_size`` or ``public_committed`` (a figure as text: read it with
+        :func:`analysis.parse_quantity`).
 
     Notes
     -----
@@ -484,7 +501,7 @@ def leverage(total_size, public_committed):
     return _divide(total_size, public_committed, "total_size", "public_committed", "leverage")
 
 
-def paid_in_ratio(paid_in, committed):
+def paid_in_ratio(paid_in: Numbers, committed: Numbers) -> Numbers:
     """Paid-in ratio: share of the committed capital actually paid in.
 
     Parameters
@@ -502,7 +519,7 @@ def paid_in_ratio(paid_in, committed):
     Raises
     ------
     ValueError
-        For negative or non-numeric inputs.
+        For a negative or non-numeric ``paid_in`` or ``committed``.
 
     Notes
     -----
@@ -511,25 +528,24 @@ def paid_in_ratio(paid_in, committed):
     return _divide(paid_in, committed, "paid_in", "committed", "paid_in_ratio")
 
 
-def public_share(committed, total_size):
+def public_share(committed: Numbers, total_size: Numbers) -> Numbers:
     """Public share: the public investor's committed capital as a share of the total fund size.
 
     Parameters
     ----------
-    committed : float, pandas.Series or array-like
-        Capital committed (认缴) by the public investor, money.
-    total_size : float, pandas.Series or array-like
-        Total fund size, same currency.
+    committed, total_size : float, pandas.Series or array-like
+        Capital committed (认缴) by the public investor, and the total fund size: money in the same currency.
 
     Returns
     -------
     float, pandas.Series (named ``public_share``) or numpy.ndarray
-        A fraction (0.5137, not 51.37 %); NaN where an input is missing or ``total_size`` is 0.
+        A fraction (0.5137, not 51.37 %), the inverse of :func:`leverage`; NaN where an input is missing or
+        ``total_size`` is 0.
 
     Raises
     ------
     ValueError
-        For negative or non-numeric inputs.
+        For a negative or non-numeric ``committed`` or ``total_size``.
 
     Notes
     -----
@@ -540,7 +556,7 @@ def public_share(committed, total_size):
     return _divide(committed, total_size, "committed", "total_size", "public_share")
 
 
-def average_fund_size(total_size, n_funds):
+def average_fund_size(total_size: Numbers, n_funds: Numbers) -> Numbers:
     """Average size of the funds a group row stands for.
 
     Parameters
@@ -568,7 +584,7 @@ def average_fund_size(total_size, n_funds):
     return _divide(total_size, n_funds, "total_size", "n_funds", "avg_size")
 
 
-def money_per_project(fund_money, n_projects):
+def money_per_project(fund_money: Numbers, n_projects: Numbers) -> Numbers:
     """Fund money per project attracted.
 
     Parameters
@@ -593,11 +609,11 @@ def money_per_project(fund_money, n_projects):
     money_per_project = fund_money / n_projects. The caller decides which money (size, committed, paid-in)
     is the numerator and should say so.
     """
-    _check_counts(n_projects, "n_projects", allow_zero=True)
-    return _divide(fund_money, n_projects, "fund_money", "n_projects", "money_per_project")
+    projects = _check_counts(n_projects, "n_projects", allow_zero=True)  # whole numbers, 0 allowed
+    return _divide(fund_money, projects, "fund_money", "n_projects", "money_per_project")
 
 
-def two_layer_leverage(mother_leverage, sub_leverage):
+def two_layer_leverage(mother_leverage: Numbers, sub_leverage: Numbers) -> Numbers:
     """Leverage through two layers: public money into a mother fund, the mother fund into sub-funds.
 
     Parameters
@@ -615,7 +631,7 @@ def two_layer_leverage(mother_leverage, sub_leverage):
     Raises
     ------
     ValueError
-        For negative or non-numeric inputs.
+        For a negative or non-numeric multiple.
 
     Notes
     -----
@@ -632,7 +648,7 @@ def two_layer_leverage(mother_leverage, sub_leverage):
     return r if isinstance(r, np.ndarray) else float(r)
 
 
-def implied_company_value(amount, stake_pct):
+def implied_company_value(amount: Numbers, stake_pct: Numbers) -> Numbers:
     """Value of a company implied by the price of a stake in it.
 
     Parameters
@@ -666,7 +682,8 @@ def implied_company_value(amount, stake_pct):
     return _divide(amount, share, "amount", "stake_pct", "implied_value")
 
 
-def policy_context(leverage, qualifier=None, usual_range: tuple[float, float] = POLICY_LEVERAGE_RANGE):
+def policy_context(leverage: Numbers, qualifier: Qualifiers | None = None,
+                   usual_range: tuple[float, float] = POLICY_LEVERAGE_RANGE) -> str | float | pd.Series | np.ndarray:
     """Place a leverage multiple against the usual policy range, as context (not a judgement).
 
     Parameters
@@ -692,7 +709,7 @@ def policy_context(leverage, qualifier=None, usual_range: tuple[float, float] = 
     Notes
     -----
     Policy documents often cap the public share of a *sub-fund* at 20-30 % of committed capital
-    (:data:`POLICY_PUBLIC_SHARE_RANGE`), i.e. leverage 1/0.30 ≈ 3.33× to 1/0.20 = 5× (shared/domain.md). A mother
+    (:data:`POLICY_PUBLIC_SHARE_RANGE`), i.e. leverage 1/0.30 ≈ 3.33× to 1/0.20 = 5×. A mother
     fund, a platform's group of funds or a fund whose public investor is not the only public one is not held
     to that cap; the label only places the figure. Exact and ``about`` multiples are labelled by their value; a
     lower bound is ``above`` only when its value is above the range, an upper bound ``below`` only when its

@@ -5,7 +5,7 @@ its components' pulls (拉动) and contribution shares (贡献率) with a consis
 from count and value growth, a single month from year-to-date figures, compound and annualised rates,
 ``增长N倍`` versus ``是…的N倍``, and regional scoreboards (投资"赛马") with rank stability.
 
-Conventions (see ``shared/domain.md``):
+Conventions (the codebook ``data/CODEBOOK.md``, rule 5 on growth, and the definitions below):
 
 * **Growth rates are in percent**: ``13.7`` means +13.7 %. Arguments and results named ``*_pct`` are percent.
 * **Pulls are in percentage points** (pp) of the total's growth rate.
@@ -27,7 +27,11 @@ import numpy as np
 import pandas as pd
 
 from .periods import period_order
+from .results import Numbers, Result, float_array, reject_text, short, text_hint
 from .units import Quantity
+
+#: Components of a total: a Series or dict keyed by component name, or a list or array (numbers or numeric text).
+Components = pd.Series | dict | list | tuple | np.ndarray
 
 __all__ = [
     "GrowthResult",
@@ -58,6 +62,8 @@ __all__ = [
 
 def _num(x: Any, name: str) -> Any:
     """Check that ``x`` is numeric; return a float, a float ndarray, or the pandas object as float."""
+    if not isinstance(x, (pd.Series, pd.DataFrame)):
+        reject_text(x, name)
     if isinstance(x, Quantity):
         raise ValueError(f"{name}: got a Quantity ({x.raw or x.value!r}); pass its .value (or use "
                          f"growth_from_times / implied_base_bound, which read Quantities)")
@@ -67,18 +73,15 @@ def _num(x: Any, name: str) -> Any:
         return float(x)
     if isinstance(x, pd.Series):
         if pd.api.types.is_bool_dtype(x) or not pd.api.types.is_numeric_dtype(x):
-            raise ValueError(f"{name}: expected a numeric Series, got dtype {x.dtype}")
+            raise ValueError(f"{name}: expected a numeric Series, got dtype {x.dtype}{text_hint(x)}")
         return x.astype(float)
     if isinstance(x, pd.DataFrame):
         bad = [c for c in x.columns if pd.api.types.is_bool_dtype(x[c]) or not pd.api.types.is_numeric_dtype(x[c])]
         if bad:
-            raise ValueError(f"{name}: expected numeric columns, but {bad[:5]} are not numeric")
+            raise ValueError(f"{name}: expected numeric columns, but {bad[:5]} are not numeric{text_hint(x[bad])}")
         return x.astype(float)
     if isinstance(x, (list, tuple, np.ndarray)):
-        arr = np.asarray(x)
-        if arr.dtype.kind not in "iuf":
-            raise ValueError(f"{name}: expected numbers, got an array of dtype {arr.dtype}")
-        return arr.astype(float)
+        return float_array(x, name)
     raise ValueError(f"{name}: expected a number, array, Series or DataFrame, got {type(x).__name__}: {x!r}")
 
 
@@ -123,7 +126,7 @@ def _out(res: Any, name: str) -> Any:
 # --- year-on-year growth, base and increment ---------------------------------------------------------------
 
 
-def yoy_growth(current: Any, previous: Any) -> Any:
+def yoy_growth(current: Numbers, previous: Numbers) -> Numbers:
     """Year-on-year growth in percent.
 
     Parameters
@@ -153,7 +156,7 @@ def yoy_growth(current: Any, previous: Any) -> Any:
     return _out((current / previous - 1.0) * 100.0, "growth_pct")
 
 
-def implied_base(level: Any, growth_pct: Any) -> Any:
+def implied_base(level: Numbers, growth_pct: Numbers) -> Numbers:
     """The prior-year level implied by a level and its year-on-year growth.
 
     Parameters
@@ -183,15 +186,13 @@ def implied_base(level: Any, growth_pct: Any) -> Any:
     return _out(level / (1.0 + growth_pct / 100.0), "base")
 
 
-def increment(level: Any, growth_pct: Any) -> Any:
+def increment(level: Numbers, growth_pct: Numbers) -> Numbers:
     """The year-on-year increment implied by a level and its growth.
 
     Parameters
     ----------
-    level : float, array-like, Series or DataFrame
-        Current level (any unit).
-    growth_pct : float, array-like, Series or DataFrame
-        Year-on-year growth in percent.
+    level, growth_pct : float, array-like, Series or DataFrame
+        The current level (any unit) and its year-on-year growth in percent, as for :func:`implied_base`.
 
     Returns
     -------
@@ -201,7 +202,7 @@ def increment(level: Any, growth_pct: Any) -> Any:
     Raises
     ------
     ValueError
-        For non-numeric input, misaligned pandas inputs, or a growth rate of -100 % or less.
+        As :func:`implied_base`.
 
     Notes
     -----
@@ -211,8 +212,8 @@ def increment(level: Any, growth_pct: Any) -> Any:
     return _out(_num(level, "level") - base, "increment")
 
 
-@dataclass(frozen=True)
-class GrowthResult:
+@dataclass(frozen=True, repr=False)
+class GrowthResult(Result):
     """A level with its growth, implied base and increment (all vectorised alike).
 
     Attributes
@@ -229,22 +230,32 @@ class GrowthResult:
         ``level / base = 1 + g/100``.
     """
 
-    level: Any
-    growth_pct: Any
-    base: Any
-    increment: Any
-    ratio: Any
+    level: Numbers
+    growth_pct: Numbers
+    base: Numbers
+    increment: Numbers
+    ratio: Numbers
+
+    def _summary_lines(self) -> tuple[str, list[str]]:
+        if np.ndim(self.level) == 0:
+            head = (f"level {short(self.level)} growing {short(self.growth_pct, 'pct_signed', 2)} "
+                    f"from a base of {short(self.base)}")
+            return head, [f"increment {short(self.increment)}, ratio {short(self.ratio, 'multiple', 4)} "
+                          "(level / base)"]
+        n = int(np.size(self.level))
+        return (f"{n} levels with their growth", [
+            f"level: {short(self.level)}", f"growth: {short(self.growth_pct, 'pct_signed', 2)}",
+            f"base: {short(self.base)}", f"increment: {short(self.increment)}",
+            "fields .level, .growth_pct, .base, .increment, .ratio (full precision)"])
 
 
-def decompose_growth(level: Any, growth_pct: Any) -> GrowthResult:
+def decompose_growth(level: Numbers, growth_pct: Numbers) -> GrowthResult:
     """Implied base, increment and ratio of a level with its growth, in one call.
 
     Parameters
     ----------
-    level : float, array-like, Series or DataFrame
-        Current level (any unit).
-    growth_pct : float, array-like, Series or DataFrame
-        Year-on-year growth in percent.
+    level, growth_pct : float, array-like, Series or DataFrame
+        The current level (any unit) and its year-on-year growth in percent (see :func:`implied_base`).
 
     Returns
     -------
@@ -254,7 +265,8 @@ def decompose_growth(level: Any, growth_pct: Any) -> GrowthResult:
     Raises
     ------
     ValueError
-        As :func:`implied_base`.
+        For non-numeric input, misaligned pandas inputs, or a growth rate of -100 % or less (the checks of
+        :func:`implied_base`).
 
     Notes
     -----
@@ -266,7 +278,7 @@ def decompose_growth(level: Any, growth_pct: Any) -> GrowthResult:
                         increment=_out(lv - base, "increment"), ratio=_out(1.0 + g / 100.0, "ratio"))
 
 
-def revision_factor(level: Any, growth_pct: Any, published_prior: Any) -> Any:
+def revision_factor(level: Numbers, growth_pct: Numbers, published_prior: Numbers) -> Numbers:
     """Implied base over the prior-year level as it was published.
 
     Parameters
@@ -311,7 +323,7 @@ def revision_factor(level: Any, growth_pct: Any, published_prior: Any) -> Any:
 # --- components: pull (拉动) and contribution share (贡献率) ---------------------------------------------------
 
 
-def pull(level: Any, growth_pct: Any, total_level: Any, total_growth_pct: Any) -> Any:
+def pull(level: Numbers, growth_pct: Numbers, total_level: Numbers, total_growth_pct: Numbers) -> Numbers:
     """Pull (拉动) of a component on its total's growth, in percentage points.
 
     Parameters
@@ -330,7 +342,8 @@ def pull(level: Any, growth_pct: Any, total_level: Any, total_growth_pct: Any) -
     Raises
     ------
     ValueError
-        For non-numeric or misaligned input or growth rates of -100 % or less.
+        For non-numeric input, a component and a total that are not aligned, or a growth rate of -100 % or
+        less (which leaves no base).
 
     Notes
     -----
@@ -344,15 +357,13 @@ def pull(level: Any, growth_pct: Any, total_level: Any, total_growth_pct: Any) -
     return _out(inc / base_total * 100.0, "pull_pp")
 
 
-def contribution_share(level: Any, growth_pct: Any, total_level: Any, total_growth_pct: Any) -> Any:
+def contribution_share(level: Numbers, growth_pct: Numbers, total_level: Numbers, total_growth_pct: Numbers) -> Numbers:
     """Contribution share (贡献率) of a component to its total's increment, as a fraction.
 
     Parameters
     ----------
-    level, growth_pct : float, array-like, Series or DataFrame
-        The component's level and growth (percent).
-    total_level, total_growth_pct : float, array-like, Series or DataFrame
-        The total's level and growth (percent).
+    level, growth_pct, total_level, total_growth_pct : float, array-like, Series or DataFrame
+        As for :func:`pull`: the component's level and growth (percent), and the total's.
 
     Returns
     -------
@@ -363,7 +374,7 @@ def contribution_share(level: Any, growth_pct: Any, total_level: Any, total_grow
     Raises
     ------
     ValueError
-        For non-numeric or misaligned input or growth rates of -100 % or less.
+        As :func:`pull`.
 
     Notes
     -----
@@ -389,8 +400,7 @@ def _one_half_unit(x: Any, name: str) -> float:
     if isinstance(x, str):
         m = _PLAIN_NUMBER.match(x)
         if not m:
-            raise ValueError(f"{name}: {x!r} is not a plain number (expected e.g. '20.75' or '42.45%'; "
-                             f"convert units first)")
+            _not_plain(x, name)
         decimals = len(m.group(2) or "")
     else:
         if isinstance(x, (bool, np.bool_)) or not isinstance(x, (Real, np.number)):
@@ -402,7 +412,7 @@ def _one_half_unit(x: Any, name: str) -> float:
     return 0.5 * 10.0 ** (-decimals)
 
 
-def rounding_half_unit(reported: Any) -> Any:
+def rounding_half_unit(reported: Numbers | str) -> Numbers:
     """Half a unit of the last digit reported: the rounding error a published figure may carry.
 
     Parameters
@@ -463,28 +473,30 @@ def _components_frame(levels: Any, growth_pcts: Any) -> pd.DataFrame:
 
 def _to_float(s: pd.Series, name: str) -> pd.Series:
     def conv(v: Any) -> float:
-        if isinstance(v, str):
-            if not _PLAIN_NUMBER.match(v):
-                raise ValueError(f"{name}: {v!r} is not a plain number")
-            return float(v.strip().rstrip("%"))
-        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (Real, np.number)):
-            raise ValueError(f"{name}: expected numbers, got {type(v).__name__}: {v!r}")
-        return float(v)
+        return _scalar(v, name, "numbers")
 
     return pd.Series([conv(v) for v in s], index=s.index, dtype=float)
 
 
-def _scalar(x: Any, name: str) -> float:
+def _not_plain(x: str, name: str) -> None:
+    """A figure as text that is not a plain number (``'20.75'``, ``'42.45%'``): say to read it with
+    parse_quantity, in the unit the document reports."""
+    raise ValueError(f"{name}: {x!r} is not a plain number (expected e.g. '20.75' or '42.45%', in the unit the "
+                     f"document reports). Read a figure as written with analysis.parse_quantity({x!r}); see "
+                     f"data/CODEBOOK.md, rules 3-5")
+
+
+def _scalar(x: Any, name: str, what: str = "a single number") -> float:
     if isinstance(x, str):
         if not _PLAIN_NUMBER.match(x):
-            raise ValueError(f"{name}: {x!r} is not a plain number")
+            _not_plain(x, name)
         return float(x.strip().rstrip("%"))
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, (Real, np.number)):
-        raise ValueError(f"{name}: expected a single number (or numeric string), got {type(x).__name__}: {x!r}")
+        raise ValueError(f"{name}: expected {what} (or numeric string), got {type(x).__name__}: {x!r}")
     return float(x)
 
 
-def decompose_components(total_level: Any, total_growth_pct: Any, levels: Any, growth_pcts: Any) -> pd.DataFrame:
+def decompose_components(total_level: float | str, total_growth_pct: float | str, levels: Components, growth_pcts: Components) -> pd.DataFrame:
     """Implied base, increment, pull (拉动) and contribution share (贡献率) of each component of a total.
 
     Parameters
@@ -541,8 +553,8 @@ def decompose_components(total_level: Any, total_growth_pct: Any, levels: Any, g
     return out
 
 
-@dataclass(frozen=True)
-class ComponentCheck:
+@dataclass(frozen=True, repr=False)
+class ComponentCheck(Result):
     """Result of :func:`check_components`.
 
     Attributes
@@ -570,15 +582,30 @@ class ComponentCheck:
     implied_growth_pct: float
     components: pd.DataFrame
 
+    def _summary_lines(self) -> tuple[str, list[str]]:
+        head = "consistent" if self.ok else f"inconsistent ({', '.join(self.failed)})"
+        lines = []
+        for name, row in self.checks.iterrows():
+            kind, unit, what = (("number", "", "level sum") if row["unit"] == "level" else
+                                ("pct", " pp", "growth rate"))
+            lines.append(f"{what}: implied {short(row['implied'], kind, 2)} vs reported "
+                         f"{short(row['reported'], kind, 2)}, difference {'+' if row['difference'] > 0 else ''}"
+                         f"{short(row['difference'], 'number', 3)}{unit} (tolerance ±{short(row['tolerance'], 'number', 3)}"
+                         f"{unit}): {'ok' if row['ok'] else 'FAILS'}")
+        names = ", ".join(str(c) for c in self.components.index[:5])
+        more = ", ..." if len(self.components) > 5 else ""
+        lines.append(f"{len(self.components)} components: {names}{more} (.components; .checks, .verdict)")
+        return head, lines
+
 
 def check_components(
-    total_level: Any,
-    total_growth_pct: Any,
-    levels: Any,
-    growth_pcts: Any,
+    total_level: float | str,
+    total_growth_pct: float | str,
+    levels: Components,
+    growth_pcts: Components,
     *,
-    level_half_units: Any = None,
-    rate_half_units: Any = None,
+    level_half_units: float | dict | pd.Series | None = None,
+    rate_half_units: float | dict | pd.Series | None = None,
 ) -> ComponentCheck:
     """Do components add up to their total, in level and in growth rate, within the rounding reported?
 
@@ -698,7 +725,7 @@ def check_components(
 # --- other growth arithmetic ---------------------------------------------------------------------------------
 
 
-def average_size_growth(count_growth_pct: Any, value_growth_pct: Any) -> Any:
+def average_size_growth(count_growth_pct: Numbers, value_growth_pct: Numbers) -> Numbers:
     """Growth of the average size (value per item) from the growth of the count and of the total value.
 
     Parameters
@@ -716,7 +743,7 @@ def average_size_growth(count_growth_pct: Any, value_growth_pct: Any) -> Any:
     Raises
     ------
     ValueError
-        For non-numeric or misaligned input or growth rates of -100 % or less.
+        For non-numeric or misaligned rates, or a rate of -100 % or less (a count or value that vanished).
 
     Notes
     -----
@@ -730,7 +757,7 @@ def average_size_growth(count_growth_pct: Any, value_growth_pct: Any) -> Any:
     return _out(((1.0 + gv / 100.0) / (1.0 + gc / 100.0) - 1.0) * 100.0, "average_size_growth_pct")
 
 
-def single_month_from_ytd(ytd: Any, ytd_prev: Any, growth_ytd_pct: Any, growth_ytd_prev_pct: Any) -> Any:
+def single_month_from_ytd(ytd: Numbers, ytd_prev: Numbers, growth_ytd_pct: Numbers, growth_ytd_prev_pct: Numbers) -> Numbers:
     """Year-on-year growth of a single month from cumulative (year-to-date) figures.
 
     Parameters
@@ -753,7 +780,7 @@ def single_month_from_ytd(ytd: Any, ytd_prev: Any, growth_ytd_pct: Any, growth_y
     Raises
     ------
     ValueError
-        For non-numeric or misaligned input or growth rates of -100 % or less.
+        For non-numeric or misaligned figures, or a year-to-date rate of -100 % or less.
 
     Notes
     -----
@@ -776,7 +803,7 @@ def single_month_from_ytd(ytd: Any, ytd_prev: Any, growth_ytd_pct: Any, growth_y
     return _out((month / month_base - 1.0) * 100.0, "single_month_growth_pct")
 
 
-def cagr(start: Any, end: Any, years: Any) -> Any:
+def cagr(start: Numbers, end: Numbers, years: Numbers) -> Numbers:
     """Compound annual growth rate in percent.
 
     Parameters
@@ -808,7 +835,7 @@ def cagr(start: Any, end: Any, years: Any) -> Any:
     return _out(((e / s) ** (1.0 / n) - 1.0) * 100.0, "cagr_pct")
 
 
-def annualise(rate_pct: Any, months: Any) -> Any:
+def annualise(rate_pct: Numbers, months: Numbers) -> Numbers:
     """Convert a cumulative growth rate over ``months`` months into an annual (compound) rate.
 
     Parameters
@@ -844,7 +871,7 @@ def annualise(rate_pct: Any, months: Any) -> Any:
 _FORMS = {"increase": "increase", "增长": "increase", "ratio": "ratio", "是…的": "ratio"}
 
 
-def growth_from_times(n: Any, form: str | None = None) -> Any:
+def growth_from_times(n: Numbers | Quantity, form: str | None = None) -> Numbers:
     """Growth in percent from a 倍 figure: ``增长N倍`` (an increase) versus ``是…的N倍`` (a ratio).
 
     Parameters
@@ -881,6 +908,7 @@ def growth_from_times(n: Any, form: str | None = None) -> Any:
         if form is not None and _FORMS[form] != {"growth": "increase", "ratio": "ratio"}[n.kind]:
             raise ValueError(f"form={form!r} contradicts the Quantity {n.raw or n!r}, which is a {n.kind}")
         return float(n.as_growth_pct())
+    reject_text(n, "n", takes_quantity=True)
     if form is None:
         raise ValueError("form: required for a plain number: 'increase' (增长N倍, ×(1+N)) or 'ratio' (是…的N倍, ×N)")
     x = _num(n, "n")
@@ -892,8 +920,8 @@ def growth_from_times(n: Any, form: str | None = None) -> Any:
     return _out((x - 1.0) * 100.0, "growth_pct")
 
 
-@dataclass(frozen=True)
-class BoundedBase:
+@dataclass(frozen=True, repr=False)
+class BoundedBase(Result):
     """An implied base with the direction in which it is bounded.
 
     Attributes
@@ -917,13 +945,20 @@ class BoundedBase:
     ratio: float
     note: str
 
+    def _summary_lines(self) -> tuple[str, list[str]]:
+        says = {"exact": "exact", "upper": "an upper bound: the true base is at most this",
+                "lower": "a lower bound: the true base is at least this", "about": "approximate",
+                "none": "no bound: the qualifiers pull in opposite directions"}
+        return (f"{short(self.value)} ({says.get(self.bound, self.bound)})",
+                [f"= level {short(self.level)} / ratio {short(self.ratio, 'number', 4)} (1 + g/100)"])
+
 
 _DIRECTION = {"at_least": "lower", "more_than": "lower", "at_most": "upper", "just_under": "upper",
               "about": "about", "exact": "exact"}
 _FLIP = {"lower": "upper", "upper": "lower", "about": "about", "exact": "exact"}
 
 
-def implied_base_bound(level: Any, growth: Any, *, level_qualifier: str = "exact",
+def implied_base_bound(level: float | Quantity, growth: float | Quantity, *, level_qualifier: str = "exact",
                        growth_qualifier: str = "exact") -> BoundedBase:
     """The base a level and a (possibly qualified) growth imply, with its bound direction.
 

@@ -3,6 +3,9 @@
 A dataset is a folder holding some of the tables ``documents``, ``observations``, ``funds``, ``equity_stakes``,
 ``projects``, ``milestones`` and ``regions``, each as ``<table>.csv`` or ``<table>.xlsx`` with the columns of its sidecar
 (``data/default/<table>.meta.yaml``; empty templates in ``data/templates/``). Tables that are absent are empty.
+Every observation's ``indicator`` must be listed in ``indicators.csv``: the embedded list
+(``data/default/indicators.csv``), plus the rows of the folder's own ``indicators.csv`` if it has one (codebook:
+``data/CODEBOOK.md``).
 
 Every file is read, validated and cross-checked before anything is returned, and every problem in every file
 is reported at once, each naming the file, the row (as a spreadsheet shows it: the header is row 1) and the
@@ -24,17 +27,19 @@ import math
 import re
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
 from . import config
-from .schema import TYPE_EXPECTED, pandera_schema, table_meta
+from .schema import LIST_TABLES, TYPE_EXPECTED, pandera_schema, table_meta
 from .units import QuantityParseError, parse_quantity
+from .vocab import UNIT
 
-__all__ = ["Dataset", "DataValidationError", "DataEncodingWarning", "load_dataset", "write_templates", "RAW_FIGURES",
-           "raw_figure_problems"]
+__all__ = ["Dataset", "DataValidationError", "DataEncodingWarning", "load_dataset", "load_indicators",
+           "write_templates", "RAW_FIGURES", "raw_figure_problems"]
 
 
 class DataValidationError(ValueError):
@@ -59,9 +64,12 @@ class DataValidationError(ValueError):
         super().__init__("\n".join(lines))
 
 
-@dataclass
+@dataclass(repr=False)
 class Dataset:
     """A validated dataset: one DataFrame per table, with where it came from.
+
+    Printed, it says in a few lines where it came from, its fingerprint and its tables' row counts;
+    :meth:`summary` gives the overview as a table.
 
     Attributes
     ----------
@@ -78,6 +86,10 @@ class Dataset:
     encodings : dict
         Table name → how its file was read: ``utf-8``, ``gb18030`` (a CSV that was not UTF-8; a
         :class:`DataEncodingWarning` said so when it was loaded) or ``xlsx``.
+    indicators : pandas.DataFrame
+        The indicator list (``indicators.csv``: the embedded list plus the folder's own rows): ``indicator``,
+        ``indicator_zh``, ``description_en``, ``unit``, ``component_of``, ``pairs_with``; read it with
+        :func:`analysis.vocab.components` and :func:`analysis.vocab.count_value_pairs`.
     """
 
     documents: pd.DataFrame
@@ -91,11 +103,30 @@ class Dataset:
     files: dict[str, Path] = field(default_factory=dict)
     fingerprint: str = ""
     encodings: dict[str, str] = field(default_factory=dict)
+    indicators: pd.DataFrame | None = None
+
+    def __post_init__(self) -> None:
+        if self.indicators is None:
+            self.indicators = load_indicators()
 
     def table(self, name: str) -> pd.DataFrame:
-        if name not in config.TABLES:
-            raise ValueError(f"unknown table {name!r}; expected one of {', '.join(config.TABLES)}")
+        """The table ``name`` (one of :data:`analysis.config.TABLES`, or ``indicators``)."""
+        if name not in config.TABLES + LIST_TABLES:
+            raise ValueError(f"unknown table {name!r}; expected one of {', '.join(config.TABLES + LIST_TABLES)}")
         return getattr(self, name)
+
+    def __repr__(self) -> str:
+        source = Path(self.source)
+        try:
+            shown = source.resolve().relative_to(config.PROJECT_ROOT)
+        except ValueError:
+            shown = source
+        where = f"the embedded dataset ({shown})" if source.resolve() == config.DEFAULT_DATA_DIR.resolve() else shown
+        rows = ", ".join(f"{t} {len(self.table(t))}" for t in config.TABLES)
+        return (f"Dataset from {where}, fingerprint {self.fingerprint or '(none)'}\n"
+                f"  rows: {rows}; {len(self.indicators)} indicators listed\n"
+                f"  .summary() for an overview; each table is a DataFrame attribute: .observations, .funds, ... "
+                f".indicators")
 
     @property
     def targets(self) -> pd.DataFrame:
@@ -110,14 +141,16 @@ class Dataset:
         return obs[(obs["status"] == "actual") & (obs["quality"] != "damaged")]
 
     def summary(self) -> pd.DataFrame:
-        """Rows per table, with the table's title, the file it came from and how that file was read (``read as``:
-        CSV in UTF-8, CSV in GB18030 because it was not UTF-8, or XLSX)."""
+        """A short overview: rows per table (and of the indicator list), the file each came from, how that file
+        was read (``read as``: CSV in UTF-8, CSV in GB18030 because it was not UTF-8, or XLSX) and the table's
+        title; the indicator list without a file of the folder's own is the embedded one."""
         how = {"utf-8": "CSV, UTF-8", "gb18030": "CSV, GB18030 (not UTF-8)", "xlsx": "XLSX"}
         rows = []
-        for name in config.TABLES:
-            rows.append({"table": name, "title": table_meta(name).title, "rows": len(self.table(name)),
-                         "file": self.files[name].name if name in self.files else "(absent)",
-                         "read as": how.get(self.encodings.get(name, ""), "")})
+        for name in config.TABLES + LIST_TABLES:
+            rows.append({"table": name, "rows": len(self.table(name)),
+                         "file": self.files[name].name if name in self.files
+                         else ("(embedded list)" if name in LIST_TABLES else "(absent)"),
+                         "read as": how.get(self.encodings.get(name, ""), ""), "title": table_meta(name).title})
         return pd.DataFrame(rows).set_index("table")
 
 
@@ -460,8 +493,15 @@ def raw_figure_problems(df: pd.DataFrame, table: str, fname: str) -> list[dict]:
     return problems
 
 
-def _cross_table_problems(tables: dict[str, pd.DataFrame], files: dict[str, Path]) -> list[dict]:
+def _cross_table_problems(tables: dict[str, pd.DataFrame], files: dict[str, Path],
+                          indicators: pd.DataFrame) -> list[dict]:
     problems = []
+    known = set(indicators["indicator"])
+    for idx, ind in tables["observations"]["indicator"].items():
+        if ind not in known:
+            problems.append(_problem(files["observations"].name, idx, "indicator",
+                                     "an indicator listed in indicators.csv (the embedded list, or a row of the "
+                                     "folder's own indicators.csv: indicator, indicator_zh, description_en, unit)", ind))
     if not tables["milestones"].empty:
         known = set(tables["projects"]["project_id"])
         for idx, pid in tables["milestones"]["project_id"].items():
@@ -488,6 +528,114 @@ def _cross_table_problems(tables: dict[str, pd.DataFrame], files: dict[str, Path
 def _empty_table(table: str) -> pd.DataFrame:
     schema = pandera_schema(table)
     return schema.coerce_dtype(pd.DataFrame({c: pd.Series(dtype=object) for c in table_meta(table).column_names}))
+
+
+def _validated_file(path: Path, table: str, encodings: dict[str, str], problems: list[dict]) -> pd.DataFrame | None:
+    """Read, convert and validate one table's file, adding its problems to ``problems``; None if unreadable."""
+    try:
+        df, encodings[table] = _read_table(path, table)
+    except _FileProblem as e:  # a file that cannot be read as a table: its problem only, then the other files
+        problems.extend(e.problems)
+        return None
+    except Exception as e:  # anything else unreadable: report and go on with the others, never a traceback
+        problems.append(_problem(path.name, pd.NA, "", "a readable CSV (UTF-8) or XLSX file", f"{type(e).__name__}: {e}"))
+        return None
+    for c in table_meta(table).columns:  # an optional column left out of the file loads empty
+        if c.optional and c.name not in df.columns:
+            df[c.name] = ""
+    empty_values = _empty_value_cells(df, table)
+    df, cell_problems = _coerce(df, table, path.name)
+    df = fill_from_raw(df, table, empty_values)
+    file_problems = list(cell_problems)
+    try:
+        df = pandera_schema(table).validate(df, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        file_problems.extend(_translate_pandera(err, path.name, table))
+    file_problems.extend(raw_figure_problems(df, table, path.name))
+    problems.extend(_one_per_cell(file_problems))
+    return df
+
+
+_EMBEDDED_INDICATORS = "indicators.csv (the embedded list)"
+
+
+@lru_cache(maxsize=None)
+def _embedded_indicators() -> pd.DataFrame:
+    path = config.DEFAULT_DATA_DIR / "indicators.csv"
+    problems: list[dict] = []
+    df = _validated_file(path, "indicators", {}, problems)
+    if problems:
+        raise DataValidationError(pd.DataFrame(problems), config.DEFAULT_DATA_DIR)
+    return df.assign(from_file=_EMBEDDED_INDICATORS)
+
+
+def _indicator_list(own: pd.DataFrame | None, own_path: Path | None) -> pd.DataFrame:
+    """The embedded indicator list with a folder's own rows added (a row of the folder replaces the embedded row
+    of the same indicator); a ``from_file`` column says where each row came from, the index is its spreadsheet row."""
+    embedded = _embedded_indicators()
+    if own is None or own_path is None or own_path.resolve() == (config.DEFAULT_DATA_DIR / "indicators.csv").resolve():
+        return embedded.copy()
+    # a file written without the optional relation columns loads them as empty text: no relation
+    own = own.assign(from_file=own_path.name, **{c: own[c].replace("", pd.NA) for c in ("component_of", "pairs_with")})
+    return pd.concat([embedded[~embedded["indicator"].isin(own["indicator"])], own])
+
+
+def load_indicators(folder: str | Path | None = None) -> pd.DataFrame:
+    """The indicator list a dataset folder's observations may use: the embedded ``data/default/indicators.csv``
+    plus the folder's own ``indicators.csv`` rows (if any), validated.
+
+    Parameters
+    ----------
+    folder : str or path, optional
+        A dataset folder; default the embedded dataset's.
+
+    Returns
+    -------
+    DataFrame
+        ``indicator``, ``indicator_zh``, ``description_en``, ``unit``, ``component_of``, ``pairs_with``
+        (columns of ``data/default/indicators.meta.yaml``), one row per indicator.
+
+    Raises
+    ------
+    DataValidationError
+        For a problem in the folder's ``indicators.csv`` (file, row, column, expected, found).
+    """
+    folder = Path(folder) if folder is not None else config.DEFAULT_DATA_DIR
+    path = _find_file(folder, "indicators")
+    problems: list[dict] = []
+    own = _validated_file(path, "indicators", {}, problems) if path is not None else None
+    if not problems:
+        table = _indicator_list(own, path)
+        problems = _indicator_problems(table)
+    if problems:
+        raise DataValidationError(pd.DataFrame(problems, columns=["file", "row", "column", "expected", "found"]), folder)
+    return table.drop(columns="from_file").reset_index(drop=True)
+
+
+def _indicator_problems(indicators: pd.DataFrame) -> list[dict]:
+    """Relations of the indicator list that do not hold: ``component_of`` and ``pairs_with`` must name a listed
+    indicator; a component has its total's unit; ``pairs_with`` goes from a count to a value that is not a count."""
+    units = dict(zip(indicators["indicator"], indicators["unit"]))
+    counts = UNIT.where(is_count=True)
+    problems = []
+    for idx, r in zip(indicators.index, indicators.itertuples(index=False)):
+        for col in ("component_of", "pairs_with"):
+            other = getattr(r, col)
+            if pd.notna(other) and other not in units:
+                problems.append(_problem(r.from_file, idx, col, "an indicator listed in indicators.csv", other))
+            elif pd.notna(other) and other == r.indicator:
+                problems.append(_problem(r.from_file, idx, col, "another indicator than the row's own", other))
+        if pd.notna(r.component_of) and r.component_of in units and units[r.component_of] != r.unit:
+            problems.append(_problem(r.from_file, idx, "unit", f"{units[r.component_of]}, the unit of its total "
+                                     f"{r.component_of} (component_of)", r.unit))
+        if pd.notna(r.pairs_with) and r.pairs_with in units:
+            if r.unit not in counts:
+                problems.append(_problem(r.from_file, idx, "pairs_with", "empty: only a count (unit count, person or "
+                                         "person_time) pairs with a value", r.pairs_with))
+            elif units[r.pairs_with] in counts:
+                problems.append(_problem(r.from_file, idx, "pairs_with", "the indicator of a value (not a count) of the "
+                                         "same items", f"{r.pairs_with} (unit {units[r.pairs_with]})"))
+    return problems
 
 
 def load_dataset(folder: str | Path | None = None) -> Dataset:
@@ -517,48 +665,35 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
     folder = Path(folder) if folder is not None else config.DEFAULT_DATA_DIR
     if not folder.is_dir():
         raise FileNotFoundError(f"dataset folder {folder} does not exist")
-    files = {t: p for t in config.TABLES if (p := _find_file(folder, t)) is not None}
-    if not files:
+    files = {t: p for t in config.TABLES + LIST_TABLES if (p := _find_file(folder, t)) is not None}
+    if not set(files) - set(LIST_TABLES):
         names = ", ".join(f"{t}.csv" for t in config.TABLES)
         raise FileNotFoundError(f"{folder} holds none of the dataset's tables (expected some of {names})")
 
     tables: dict[str, pd.DataFrame] = {}
     encodings: dict[str, str] = {}
     problems: list[dict] = []
-    for table in config.TABLES:
+    for table in config.TABLES + LIST_TABLES:
         if table not in files:
-            tables[table] = _empty_table(table)
+            if table in config.TABLES:
+                tables[table] = _empty_table(table)
             continue
         path = files[table]
-        try:
-            df, encodings[table] = _read_table(path, table)
-        except _FileProblem as e:  # a file that cannot be read as a table: its problem only, then the other files
-            problems.extend(e.problems)
-            continue
-        except Exception as e:  # anything else unreadable: report and go on with the others, never a traceback
-            problems.append(_problem(path.name, pd.NA, "", "a readable CSV (UTF-8) or XLSX file", f"{type(e).__name__}: {e}"))
+        df = _validated_file(path, table, encodings, problems)
+        if df is None:
             continue
         if encodings[table] == "gb18030":
             warnings.warn(DataEncodingWarning(
                 f"{path}: not UTF-8; read as GB18030 (GBK), the encoding of Excel's plain 'CSV' on Chinese Windows. "
                 "Check its Chinese text, and save it as 'CSV UTF-8 (Comma delimited)' to load it without this guess."),
                 stacklevel=2)
-        for c in table_meta(table).columns:  # an optional column left out of the file loads empty
-            if c.optional and c.name not in df.columns:
-                df[c.name] = ""
-        empty_values = _empty_value_cells(df, table)
-        df, cell_problems = _coerce(df, table, path.name)
-        df = fill_from_raw(df, table, empty_values)
-        file_problems = list(cell_problems)
-        try:
-            df = pandera_schema(table).validate(df, lazy=True)
-        except pa.errors.SchemaErrors as err:
-            file_problems.extend(_translate_pandera(err, path.name, table))
-        file_problems.extend(raw_figure_problems(df, table, path.name))
-        problems.extend(_one_per_cell(file_problems))
         tables[table] = df
+    indicators = None
     if not problems:
-        problems.extend(_cross_table_problems(tables, files))
+        indicators = _indicator_list(tables.pop("indicators", None), files.get("indicators"))
+        problems.extend(_indicator_problems(indicators))
+    if not problems:
+        problems.extend(_cross_table_problems(tables, files, indicators))
     if problems:
         frame = pd.DataFrame(problems, columns=["file", "row", "column", "expected", "found"])
         frame["_file_order"] = frame["file"].map({p.name: i for i, p in enumerate(files.values())}).fillna(-1)
@@ -571,11 +706,12 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
         digest.update(files[t].read_bytes())
     for t, df in tables.items():
         tables[t] = df.reset_index(drop=True)
-    return Dataset(**tables, source=folder, files=files, fingerprint=digest.hexdigest()[:16], encodings=encodings)
+    return Dataset(**tables, source=folder, files=files, fingerprint=digest.hexdigest()[:16], encodings=encodings,
+                   indicators=indicators.drop(columns="from_file").reset_index(drop=True))
 
 
 def write_templates(folder: str | Path = config.TEMPLATES_DIR) -> list[Path]:
-    """Write an empty CSV (header only) per table into ``folder``.
+    """Write an empty CSV (header only) per table, and one for the folder's own indicators, into ``folder``.
 
     Parameters
     ----------
@@ -585,12 +721,12 @@ def write_templates(folder: str | Path = config.TEMPLATES_DIR) -> list[Path]:
     Returns
     -------
     list of pathlib.Path
-        The files written, one per table.
+        The files written, one per table and ``indicators.csv``.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for t in config.TABLES:
+    for t in config.TABLES + LIST_TABLES:
         p = folder / f"{t}.csv"
         p.write_text(",".join(table_meta(t).column_names) + "\n", encoding="utf-8")
         written.append(p)

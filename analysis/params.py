@@ -16,12 +16,14 @@ import difflib
 import os
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from . import config
+from .io import Dataset
 from .periods import PeriodParseError, parse_period
 from .schema import table_meta
 
@@ -53,7 +55,7 @@ class StudyParams:
     as_of: pd.Timestamp | None
     actual_dates: Path | None
 
-    def with_regions(self, ds) -> StudyParams:
+    def with_regions(self, ds: Dataset) -> StudyParams:
         """These parameters with ``regions`` as the dataset names them (:func:`canonical_regions`).
 
         Parameters
@@ -69,7 +71,9 @@ class StudyParams:
         return replace(self, regions=canonical_regions(self.regions, ds))
 
 
-def check_study_params(data_dir=None, regions=None, period=None, as_of=None, actual_dates=None) -> StudyParams:
+def check_study_params(data_dir: str | os.PathLike | None = None, regions: str | Sequence[str] | None = None,
+                       period: str | int | None = None, as_of: str | _dt.date | pd.Timestamp | None = None,
+                       actual_dates: str | os.PathLike | None = None) -> StudyParams:
     """Validate the parameters every study shares; raise ValueError naming the parameter and what was expected.
 
     Parameters
@@ -91,14 +95,7 @@ def check_study_params(data_dir=None, regions=None, period=None, as_of=None, act
     StudyParams
         With absolute paths.
     """
-    folder = None
-    if data_dir not in (None, ""):
-        if not isinstance(data_dir, (str, Path)):
-            raise ValueError(f"parameter data_dir: expected a folder path or None, got {type(data_dir).__name__} {data_dir!r}")
-        folder = config.project_path(data_dir)
-        if not folder.is_dir():
-            raise ValueError(config.missing_path_message("data_dir", data_dir, "folder"))
-
+    folder = _existing_path(data_dir, "data_dir", "folder")
     regions_asked = region_list(regions, "parameter regions")
 
     period_label = None
@@ -119,17 +116,25 @@ def check_study_params(data_dir=None, regions=None, period=None, as_of=None, act
             if pd.isna(as_of_ts):
                 raise ValueError(f"parameter as_of: expected a date YYYY-MM-DD, got {as_of!r}")
 
-    dates_path = None
-    if actual_dates not in (None, ""):
-        if not isinstance(actual_dates, (str, Path)):
-            raise ValueError(f"parameter actual_dates: expected a CSV path or None, got {actual_dates!r}")
-        dates_path = config.project_path(actual_dates)
-        if not dates_path.is_file():
-            raise ValueError(config.missing_path_message("actual_dates", actual_dates, "file"))
+    dates_path = _existing_path(actual_dates, "actual_dates", "file")
     return StudyParams(folder, regions_asked, period_label, as_of_ts, dates_path)
 
 
-def region_list(regions, who: str = "regions") -> list[str] | None:
+def _existing_path(value: str | os.PathLike | None, name: str, what: str) -> Path | None:
+    """The absolute path of an existing folder (``what='folder'``) or file (``'file'``) a parameter names; a
+    relative path is read from the project folder; None when the parameter is empty."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, (str, Path)):
+        expected = "a folder path" if what == "folder" else "a CSV path"
+        raise ValueError(f"parameter {name}: expected {expected} or None, got {type(value).__name__} {value!r}")
+    path = config.project_path(value)
+    if not (path.is_dir() if what == "folder" else path.is_file()):
+        raise ValueError(config.missing_path_message(name, value, what))
+    return path
+
+
+def region_list(regions: str | Sequence[str] | None, who: str = "regions") -> list[str] | None:
     """Regions as a list of names: None (or empty) for all; one name; a comma-separated string; a list of names.
 
     Parameters
@@ -167,7 +172,7 @@ def _name_key(name: str) -> str:
     return _ADMIN_SUFFIX.sub("", key) if len(key) > 2 else key
 
 
-def region_names(ds) -> pd.DataFrame:
+def region_names(ds: Dataset) -> pd.DataFrame:
     """Every region a study accepts for this dataset: its name, its Chinese name and the tables that name it.
 
     Parameters
@@ -192,7 +197,7 @@ def region_names(ds) -> pd.DataFrame:
                          "tables": [", ".join(seen[r]) for r in names]})
 
 
-def canonical_regions(asked: list[str] | None, ds, who: str = "parameter regions") -> list[str] | None:
+def canonical_regions(asked: list[str] | None, ds: Dataset, who: str = "parameter regions") -> list[str] | None:
     """The regions asked for, as the dataset names them, in the order asked and without repeats.
 
     A name matches a region's name or its Chinese name (``regions`` table), in any letter case and white space,
@@ -262,7 +267,7 @@ def _unknown_region_message(name: str, known: pd.DataFrame, by_key: dict[str, se
             f"Valid names (any letter case; Chinese names in brackets): {', '.join(label(r) for r in known['region'])}")
 
 
-def select_regions(available, asked: list[str] | None) -> tuple[list[str], list[str]]:
+def select_regions(available: Iterable[str], asked: list[str] | None) -> tuple[list[str], list[str]]:
     """The regions to study and those asked for that have no data.
 
     Returns

@@ -177,7 +177,7 @@ def period_order(labels: pd.Series) -> pd.Series:
     Parameters
     ----------
     labels : pandas.Series
-        Period strings (grammar above).
+        Period strings (grammar above), each read with :func:`period_bounds`.
 
     Returns
     -------

@@ -49,6 +49,7 @@ from matplotlib.patches import Patch
 from .funds import POLICY_LEVERAGE_RANGE
 from .periods import parse_period
 from .units import LOWER_BOUND_QUALIFIERS, QUALIFIERS, UPPER_BOUND_QUALIFIERS
+from .vocab import MILESTONE_KIND, MILESTONE_STATUS, QUALIFIER, STAGE
 
 __all__ = [
     "CJKFontWarning",
@@ -99,37 +100,35 @@ PALETTE: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7
                             "#000000", "#999999")
 _GOOD, _BAD, _NEUTRAL, _MUTED = "#009E73", "#D55E00", "#0072B2", "#999999"
 
-#: Colours of milestone status in :func:`milestone_timeline`: the statuses of :func:`analysis.targets.milestone_status`.
-STATUS_COLOURS: dict[str, str] = {
-    # the statuses of analysis.targets.milestone_status (MILESTONE_STATUSES)
+#: Colours of milestone status in :func:`milestone_timeline`: one per status of
+#: :data:`analysis.vocab.MILESTONE_STATUS` (the statuses of :func:`analysis.targets.milestone_status`).
+STATUS_COLOURS: dict[str, str] = MILESTONE_STATUS.mapping({
     "done": "#009E73", "done_late": "#E69F00", "late": "#D55E00", "due": "#0072B2", "not_yet_due": "#999999",
     "unknown": "#CCCCCC",
-}
+})
 
-#: Marker of each milestone kind (the vocabulary of milestones.kind) in :func:`milestone_timeline`.
-MILESTONE_MARKERS: dict[str, str] = {
+#: Marker of each milestone kind (:data:`analysis.vocab.MILESTONE_KIND`, the vocabulary of milestones.kind) in
+#: :func:`milestone_timeline`.
+MILESTONE_MARKERS: dict[str, str] = MILESTONE_KIND.mapping({
     "site_selected": "v", "negotiation_done": "P", "framework_signed": "d", "signed": "D", "landed": "s",
     "land_conversion": "h", "land_acquired": "H", "planning_approved": "p", "design": "8",
     "construction_start": "^", "production_start": "*", "completed": "X", "investment_amount": "o",
     "organisation": "<", "other": ".",
-}
+})
 
-#: Project stages in order (the vocabulary of projects.stage, without 'unknown').
-STAGE_ORDER: tuple[str, ...] = ("planning", "negotiation", "framework_signed", "signed", "landed", "land_acquired",
-                                "construction", "production", "in_statistics")
-#: Chinese name of each stage, as the documents write them.
-STAGE_LABELS_ZH: dict[str, str] = {
-    "planning": "谋划", "negotiation": "招引洽谈", "framework_signed": "框架协议", "signed": "签约",
-    "landed": "落地", "land_acquired": "摘地", "construction": "开工", "production": "投产", "in_statistics": "入统",
-}
+#: Project stages in order (:data:`analysis.vocab.STAGE`, the vocabulary of projects.stage, without 'unknown').
+STAGE_ORDER: tuple[str, ...] = tuple(c for c in STAGE.codes if c != "unknown")
+#: Chinese name of each stage, as the documents write them (谋划, 招引洽谈, 签约, ...).
+STAGE_LABELS_ZH: dict[str, str] = {c: STAGE[c].label for c in STAGE_ORDER}
 
 #: Leverage band implied by a public share of 20-30 % of committed capital (domain notes).
 POLICY_LEVERAGE_BAND: tuple[float, float] = POLICY_LEVERAGE_RANGE  # the same band as analysis.funds.policy_context
 
-_QUALIFIER_SYMBOL = {"exact": "", "at_least": "≥", "more_than": ">", "about": "≈", "just_under": "<",
-                     "at_most": "≤"}
-_QUALIFIER_HATCH = {"exact": None, "at_least": "//", "more_than": "//", "about": "..", "just_under": "\\\\",
-                    "at_most": "\\\\"}
+#: Qualifier → the sign written before a bar's label (≥, >, ≈, <, ≤), and the hatch of its bar by the direction
+#: of the bound it puts on the true figure (:data:`analysis.vocab.QUALIFIER`).
+_QUALIFIER_SYMBOL = QUALIFIER.attr("symbol")
+_BOUND_HATCH = {"exact": None, "lower": "//", "about": "..", "upper": "\\\\"}
+_QUALIFIER_HATCH = {q.code: _BOUND_HATCH[q.bound] for q in QUALIFIER}
 
 _BASE_RC: dict[str, Any] = {
     "figure.figsize": (8.0, 4.5),
@@ -798,7 +797,7 @@ def attainment_chart(df: pd.DataFrame, *, label: str = "label", attainment: str 
 
 def milestone_timeline(df: pd.DataFrame, *, project: str = "project", planned: str = "planned",
                        start: str = "start", end: str = "end", kind: str = "kind", status: str = "status",
-                       as_of: Any = None, title: str | None = None) -> Figure:
+                       as_of: str | pd.Timestamp | None = None, title: str | None = None) -> Figure:
     """Gantt-like chart of planned milestones: projects on y, months on x, a marker per milestone kind.
 
     Parameters
@@ -1001,10 +1000,8 @@ def heatmap(df: pd.DataFrame, *, row: str = "sector", col: str = "lead_unit", va
           (sector, lead_unit) are summed; a pair with no row, or only missing values, is left blank.
     row, col, value : str
         Column names.
-    scale : float, default 1e8
-        Amounts are divided by it (1e8 yuan = 1 亿元).
-    unit : str, default '亿元'
-        Unit of the scaled amounts, for the colour bar.
+    scale, unit : float and str, default 1e8 and '亿元'
+        Amounts are divided by ``scale`` (1e8 yuan = 1 亿元); the colour bar names the result in ``unit``.
     fmt : str, default '.1f'
         Format of the annotations.
     cmap : str, default 'YlOrRd'

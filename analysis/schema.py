@@ -3,7 +3,13 @@
 Each table of the dataset has a sidecar ``data/default/<table>.meta.yaml`` (title, producer, citation, date, and
 per column a type, description, unit, allowed values and checks). The sidecar is the single source of truth:
 the pandera schemas that validate the embedded data and users' files are built from it, so the codebook and
-the validation cannot drift apart.
+the validation cannot drift apart. A coded column names its vocabulary (``vocabulary: qualifier``), defined
+once in :mod:`analysis.vocab`: its allowed values (all the vocabulary's codes, or the subset its ``allowed``
+lists) and the meaning of each value, appended to the column's description, come from there
+(``data/CODEBOOK.md``, section *Vocabularies*).
+
+Besides the dataset's tables (:data:`analysis.config.TABLES`) there is the indicator list ``indicators``
+(:data:`LIST_TABLES`): the embedded ``data/default/indicators.csv``, to which a dataset folder may add rows.
 """
 
 from __future__ import annotations
@@ -17,8 +23,12 @@ import yaml
 
 from . import config
 from .periods import is_valid_period
+from .vocab import vocabulary
 
-__all__ = ["TableMeta", "ColumnMeta", "table_meta", "pandera_schema", "TYPE_EXPECTED"]
+__all__ = ["TableMeta", "ColumnMeta", "table_meta", "pandera_schema", "TYPE_EXPECTED", "LIST_TABLES"]
+
+#: Tables that are lists shared by every dataset (a folder may add rows), beside the dataset's own tables.
+LIST_TABLES = ("indicators",)
 
 #: What a user is told a column of each type expects.
 TYPE_EXPECTED = {
@@ -43,6 +53,8 @@ class ColumnMeta:
     le: float | None = None
     #: a column a user's file may leave out (it loads empty); only nullable columns added to a table later
     optional: bool = False
+    #: the name of the column's vocabulary in :data:`analysis.vocab.VOCABULARIES`, if it has one
+    vocabulary: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,9 +82,9 @@ class TableMeta:
 
 @lru_cache(maxsize=None)
 def table_meta(table: str, meta_dir: Path | None = None) -> TableMeta:
-    """Read the sidecar of ``table`` (default: the embedded dataset's folder)."""
-    if table not in config.TABLES:
-        raise ValueError(f"unknown table {table!r}; expected one of {', '.join(config.TABLES)}")
+    """Read the sidecar of ``table`` (default: the embedded dataset's folder), with its vocabularies expanded."""
+    if table not in config.TABLES + LIST_TABLES:
+        raise ValueError(f"unknown table {table!r}; expected one of {', '.join(config.TABLES + LIST_TABLES)}")
     path = Path(meta_dir or config.DEFAULT_DATA_DIR) / f"{table}.meta.yaml"
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     cols = []
@@ -82,17 +94,19 @@ def table_meta(table: str, meta_dir: Path | None = None) -> TableMeta:
             raise ValueError(f"{path}: column {name!r} has unknown type {spec['type']!r}")
         if spec.get("optional") and not spec.get("nullable"):
             raise ValueError(f"{path}: column {name!r} is optional, so it must be nullable")
+        allowed, description = _allowed(spec, path, name)
         cols.append(
             ColumnMeta(
                 name=name,
                 type=spec["type"],
-                description=spec.get("description", ""),
+                description=description,
                 nullable=bool(spec.get("nullable", False)),
                 unit=spec.get("unit"),
-                allowed=tuple(spec["allowed"]) if spec.get("allowed") else None,
+                allowed=allowed,
                 ge=checks.get("ge"),
                 le=checks.get("le"),
                 optional=bool(spec.get("optional", False)),
+                vocabulary=spec.get("vocabulary"),
             )
         )
     return TableMeta(
@@ -106,6 +120,28 @@ def table_meta(table: str, meta_dir: Path | None = None) -> TableMeta:
         columns=tuple(cols),
         path=path,
     )
+
+
+def _allowed(spec: dict, path: Path, name: str) -> tuple[tuple[str, ...] | None, str]:
+    """A column's allowed values and description: a ``vocabulary`` gives its codes (or the subset ``allowed``
+    lists, or all but those ``exclude`` lists; both must be codes of it) and appends each value's meaning to the
+    description."""
+    description = str(spec.get("description", ""))
+    allowed = tuple(spec["allowed"]) if spec.get("allowed") else None
+    if not spec.get("vocabulary"):
+        return allowed, description
+    try:
+        voc = vocabulary(spec["vocabulary"])
+    except ValueError as e:
+        raise ValueError(f"{path}: column {name!r}: {e}") from None
+    exclude = tuple(spec.get("exclude") or ())
+    unknown = [v for v in (allowed or ()) + exclude if v not in voc]
+    if unknown:
+        raise ValueError(f"{path}: column {name!r} allows {unknown}, not codes of the vocabulary {voc.name!r} "
+                         f"({', '.join(voc.codes)}; analysis/vocab.py)")
+    allowed = tuple(v for v in allowed or voc.codes if v not in exclude)
+    meanings = "; ".join(voc[v].describe() for v in allowed)
+    return allowed, f"{description} {meanings}.".strip()
 
 
 def _column(c: ColumnMeta) -> pa.Column:

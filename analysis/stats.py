@@ -25,6 +25,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .results import Result, short, text_hint
+
+#: A 1-D series of numbers: a Series, a list or an array (NaN for missing).
+Series1D = pd.Series | np.ndarray | list | tuple
+
 
 def _statsmodels():
     """statsmodels.api, imported on first use (it takes about a second to import, and most studies' default
@@ -56,8 +61,16 @@ BUNCHING_WARN_N = 10
 # --------------------------------------------------------------------------------------------------------------
 # result objects
 # --------------------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class TrendGrowthResult:
+def _ci(low: float, high: float, alpha: float, kind: str, digits: int) -> str:
+    return f"{100 * (1 - alpha):g} % CI {short(low, kind, digits)} to {short(high, kind, digits)}"
+
+
+def _warned(lines: list[str], warning: str | None) -> list[str]:
+    return lines + ([f"warning: {warning}"] if warning else [])
+
+
+@dataclass(frozen=True, repr=False)
+class TrendGrowthResult(Result):
     """Average annual growth from a log-linear trend (see :func:`trend_growth`).
 
     Attributes
@@ -88,9 +101,13 @@ class TrendGrowthResult:
     alpha: float
     results: Any = field(repr=False, compare=False)
 
+    def _summary_lines(self) -> tuple[str, list[str]]:
+        head = f"{short(self.estimate, 'pct_signed', 2)} a year ({_ci(self.ci_low, self.ci_high, self.alpha, 'pct_signed', 2)})"
+        return head, _warned([f"n = {self.n}; log-linear OLS, .results for the fitted model"], self.warning)
 
-@dataclass(frozen=True)
-class ActualOnTargetResult:
+
+@dataclass(frozen=True, repr=False)
+class ActualOnTargetResult(Result):
     """OLS of actual on target (see :func:`actual_on_target`).
 
     Attributes
@@ -126,9 +143,17 @@ class ActualOnTargetResult:
     alpha: float
     results: Any = field(repr=False, compare=False)
 
+    def _summary_lines(self) -> tuple[str, list[str]]:
+        form = "log(actual) = a + b log(target)" if self.log else "actual = a + b target"
+        lines = [f"b = {short(self.slope, 'number', 3)} ({_ci(self.slope_ci_low, self.slope_ci_high, self.alpha, 'number', 3)})",
+                 f"a = {short(self.intercept, 'number', 3)} "
+                 f"({_ci(self.intercept_ci_low, self.intercept_ci_high, self.alpha, 'number', 3)})",
+                 f"R² = {short(self.r_squared, 'number', 3)}, n = {self.n}; .results for the fitted model"]
+        return form, _warned(lines, self.warning)
 
-@dataclass(frozen=True)
-class BunchingResult:
+
+@dataclass(frozen=True, repr=False)
+class BunchingResult(Result):
     """Counts of actual/target just below and just above 1 (see :func:`bunching`).
 
     Attributes
@@ -169,6 +194,14 @@ class BunchingResult:
     ratio: pd.Series = field(repr=False, compare=False)
     histogram: pd.DataFrame = field(repr=False, compare=False)
 
+    def _summary_lines(self) -> tuple[str, list[str]]:
+        lo, hi = short(1 - self.window, "number", 3), short(1 + self.window, "number", 3)
+        from .reporting.format import fmt_p
+
+        head = (f"{self.n_above} of {self.n} ratios in [{lo}, {hi}] at or above 1 "
+                f"({short(self.share_above, 'share')}), one-sided binomial {fmt_p(self.p_value)}")
+        return head, _warned([f"{self.n_total} usable ratios in all; .ratio, .histogram"], self.warning)
+
 
 # --------------------------------------------------------------------------------------------------------------
 # helpers
@@ -178,14 +211,15 @@ def _as_float_array(x: Any, name: str) -> np.ndarray:
     if isinstance(x, pd.DataFrame):
         raise ValueError(f"{name}: expected a 1-D sequence (Series, list or array), got a DataFrame")
     if isinstance(x, (str, bytes)) or np.isscalar(x) or x is None:
-        raise ValueError(f"{name}: expected a 1-D sequence (Series, list or array), got {x!r}")
+        raise ValueError(f"{name}: expected a 1-D sequence (Series, list or array), got {x!r}{text_hint(x)}")
     values = x.to_numpy(dtype=object) if isinstance(x, (pd.Series, pd.Index)) else np.asarray(x, dtype=object)
     if values.ndim != 1:
         raise ValueError(f"{name}: expected a 1-D sequence, got shape {values.shape}")
     try:
         arr = pd.to_numeric(pd.Series(values, dtype=object), errors="raise").to_numpy(dtype=float, na_value=np.nan)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name}: expected numbers, got a value that is not numeric ({exc})") from None
+        raise ValueError(f"{name}: expected numbers, got a value that is not numeric ({exc})"
+                         f"{text_hint(values)}") from None
     if np.isinf(arr).any():
         raise ValueError(f"{name}: infinite values at positions {np.flatnonzero(np.isinf(arr)).tolist()}")
     return arr
@@ -212,7 +246,8 @@ def _small_n(n: int, what: str) -> str | None:
 # --------------------------------------------------------------------------------------------------------------
 # trend growth
 # --------------------------------------------------------------------------------------------------------------
-def trend_growth(series: Any, freq_per_year: float = 1, *, time: Any = None, alpha: float = 0.05) -> TrendGrowthResult:
+def trend_growth(series: Series1D, freq_per_year: float = 1, *, time: Series1D | None = None,
+                 alpha: float = 0.05) -> TrendGrowthResult:
     """Average annual growth of a level series from a log-linear trend.
 
     Parameters
@@ -310,7 +345,8 @@ def _paired(actual: Any, target: Any) -> tuple[np.ndarray, np.ndarray, pd.Index 
     return a, t, index
 
 
-def actual_on_target(actual: Any, target: Any, *, log: bool = False, alpha: float = 0.05) -> ActualOnTargetResult:
+def actual_on_target(actual: Series1D, target: Series1D, *, log: bool = False,
+                     alpha: float = 0.05) -> ActualOnTargetResult:
     """OLS of actual outcomes on their targets: ``actual = a + b * target``.
 
     Parameters
@@ -370,7 +406,7 @@ def actual_on_target(actual: Any, target: Any, *, log: bool = False, alpha: floa
 # --------------------------------------------------------------------------------------------------------------
 # bunching
 # --------------------------------------------------------------------------------------------------------------
-def bunching(actual: Any, target: Any, bin_width: float = 0.02, window: float = 0.1) -> BunchingResult:
+def bunching(actual: Series1D, target: Series1D, bin_width: float = 0.02, window: float = 0.1) -> BunchingResult:
     """Is actual/target more often just above 1 than just below it?
 
     Parameters

@@ -1,7 +1,7 @@
 """Targets, pace, projections, milestones and the project stage funnel.
 
-The measures Chinese investment-promotion reports use to judge progress against plans (see
-``shared/domain.md``, sections *Growth and targets* and *Projects and their stages*):
+The measures Chinese investment-promotion reports use to judge progress against plans (``data/CODEBOOK.md``;
+the stages, milestone statuses and project flags are the vocabularies of :mod:`analysis.vocab`):
 
 * :func:`attainment`: 完成率, actual to date / target, **in percent** (51.7 means 51.7 %).
 * :func:`time_progress`: 序时进度, the share of the period elapsed at a date, **as a fraction** in [0, 1],
@@ -32,6 +32,8 @@ import numpy as np
 import pandas as pd
 
 from .periods import Period, parse_period
+from .results import DateLike, Numbers, Result, float_array, reject_text, short, text_hint
+from .vocab import MILESTONE_STATUS, PROJECT_FLAG, STAGE
 
 __all__ = [
     "STAGE_ORDER",
@@ -55,27 +57,17 @@ __all__ = [
     "investment_heatmap",
 ]
 
-#: Project stages in the order a project passes through them (vocabulary of ``projects.stage`` without
-#: ``unknown``): 谋划 → 招引/洽谈 → 框架协议 → 签约 → 落地 → 摘地 → 开工 → 投产 → 入统.
-STAGE_ORDER: tuple[str, ...] = (
-    "planning",
-    "negotiation",
-    "framework_signed",
-    "signed",
-    "landed",
-    "land_acquired",
-    "construction",
-    "production",
-    "in_statistics",
-)
+#: Project stages in the order a project passes through them (:data:`analysis.vocab.STAGE`, the vocabulary of
+#: ``projects.stage`` without ``unknown``): 谋划 → 招引/洽谈 → 框架协议 → 签约 → 落地 → 摘地 → 开工 → 投产 → 入统.
+STAGE_ORDER: tuple[str, ...] = tuple(c for c in STAGE.codes if c != "unknown")
 _STAGE_RANK = {s: i for i, s in enumerate(STAGE_ORDER)}
 
-#: Values of the ``status`` column added by :func:`milestone_status`.
-MILESTONE_STATUSES: tuple[str, ...] = ("done", "done_late", "late", "due", "not_yet_due", "unknown")
+#: Values of the ``status`` column added by :func:`milestone_status` (:data:`analysis.vocab.MILESTONE_STATUS`).
+MILESTONE_STATUSES: tuple[str, ...] = MILESTONE_STATUS.codes
 
-#: Values of the ``flag`` column of :func:`project_flags` (红旗, 蜗牛, neither).
-PROJECT_FLAGS: tuple[str, ...] = ("red_flag", "snail", "neutral")
-_FLAG_ZH = {"red_flag": "红旗", "snail": "蜗牛", "neutral": ""}
+#: Values of the ``flag`` column of :func:`project_flags` (红旗, 蜗牛, neither: :data:`analysis.vocab.PROJECT_FLAG`).
+PROJECT_FLAGS: tuple[str, ...] = PROJECT_FLAG.codes
+_FLAG_ZH = {f.code: f.zh[0] if f.zh else "" for f in PROJECT_FLAG}
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -93,13 +85,15 @@ _WHOLE_MONTH_KINDS = frozenset({"year", "quarter", "month", "month_span", "year_
 # ----------------------------------------------------------------------------------------------------------
 def _numeric(x: Any, name: str) -> Any:
     """Return ``x`` as float (scalar), float ndarray, or float Series/DataFrame; ValueError otherwise."""
+    if not isinstance(x, (pd.Series, pd.DataFrame)):
+        reject_text(x, name)
     if isinstance(x, pd.Series):
         if x.dtype == bool:
             raise ValueError(f"{name} must be numeric, got a boolean Series")
         try:
             return pd.to_numeric(x, errors="raise").astype(float)
         except (ValueError, TypeError):
-            raise ValueError(f"{name} must be numeric, got a Series of dtype {x.dtype}") from None
+            raise ValueError(f"{name} must be numeric, got a Series of dtype {x.dtype}{text_hint(x)}") from None
     if isinstance(x, pd.DataFrame):
         try:
             return x.apply(pd.to_numeric, errors="raise").astype(float)
@@ -110,10 +104,7 @@ def _numeric(x: Any, name: str) -> Any:
     if isinstance(x, numbers.Real):
         return float(x)
     if isinstance(x, (list, tuple, np.ndarray)):
-        arr = np.asarray(x)
-        if arr.dtype.kind not in "iuf":
-            raise ValueError(f"{name} must be numeric, got an array of dtype {arr.dtype}")
-        return arr.astype(float)
+        return float_array(x, name)
     raise ValueError(f"{name} must be a number, array, Series or DataFrame; got {type(x).__name__}: {x!r}")
 
 
@@ -217,7 +208,7 @@ def _require_columns(df: Any, cols: list[str], name: str) -> None:
 # ----------------------------------------------------------------------------------------------------------
 # attainment, time progress, pace
 # ----------------------------------------------------------------------------------------------------------
-def attainment(actual: Any, target: Any) -> Any:
+def attainment(actual: Numbers, target: Numbers) -> Numbers:
     """完成率: actual to date as a percentage of the target.
 
     Parameters
@@ -297,7 +288,8 @@ def pace_basis(actual_period: str | Period, period: str | Period) -> str:
     return "months" if a.kind in _WHOLE_MONTH_KINDS and p.kind in _WHOLE_MONTH_KINDS else "days"
 
 
-def time_elapsed(as_of: Any, period: str | Period, basis: str = "days") -> tuple[Any, int]:
+def time_elapsed(as_of: DateLike | pd.Series, period: str | Period,
+                 basis: str = "days") -> tuple[float | pd.Series, int]:
     """Time elapsed in ``period`` at ``as_of``, and the length of the period, in days or whole months.
 
     Parameters
@@ -350,7 +342,7 @@ def time_elapsed(as_of: Any, period: str | Period, basis: str = "days") -> tuple
     return float(min(max(n, 0), total)), total
 
 
-def time_progress(as_of: Any, period: str | Period, basis: str = "days") -> Any:
+def time_progress(as_of: DateLike | pd.Series, period: str | Period, basis: str = "days") -> float | pd.Series:
     """序时进度: the share of ``period`` elapsed at ``as_of``.
 
     Parameters
@@ -393,8 +385,8 @@ def time_progress(as_of: Any, period: str | Period, basis: str = "days") -> Any:
     return float(elapsed / total)
 
 
-@dataclass(frozen=True, eq=False)
-class PaceGap:
+@dataclass(frozen=True, eq=False, repr=False)
+class PaceGap(Result):
     """Attainment against time progress (超/落后序时进度).
 
     Attributes
@@ -414,20 +406,33 @@ class PaceGap:
         ``days`` or ``months``: what time progress counts (see :func:`time_progress`).
     """
 
-    attainment_pct: Any
-    time_progress_pct: Any
-    gap_pp: Any
-    as_of: Any
+    attainment_pct: float | pd.Series
+    time_progress_pct: float | pd.Series
+    gap_pp: float | pd.Series
+    as_of: pd.Timestamp | pd.Series
     period: str
     basis: str = "days"
 
     @property
-    def ahead(self) -> Any:
+    def ahead(self) -> bool | pd.Series:
         """True where attainment is at or above time progress (gap_pp >= 0)."""
         return self.gap_pp >= 0
 
+    def _summary_lines(self) -> tuple[str, list[str]]:
+        when = f"{self.period} as of {short(self.as_of, 'date')} ({self.basis})"
+        if np.ndim(self.gap_pp) == 0:
+            side = "ahead of" if self.ahead else "behind"
+            return (f"{short(self.gap_pp, 'pp')} ({side} the pace), {when}",
+                    [f"attainment {short(self.attainment_pct, 'pct')} against time progress "
+                     f"{short(self.time_progress_pct, 'pct')}"])
+        n_ahead = int(np.sum(np.asarray(self.ahead, dtype=bool)))
+        return (f"{n_ahead} of {int(np.size(self.gap_pp))} ahead of the pace, {when}",
+                [f"gap: {short(self.gap_pp, 'pp')}", f"attainment: {short(self.attainment_pct, 'pct')}",
+                 f"time progress: {short(self.time_progress_pct, 'pct')}"])
 
-def pace_gap(actual: Any, target: Any, as_of: Any, period: str | Period, basis: str = "days") -> PaceGap:
+
+def pace_gap(actual: Numbers, target: Numbers, as_of: DateLike | pd.Series, period: str | Period,
+             basis: str = "days") -> PaceGap:
     """Attainment minus time progress, in percentage points ("超序时进度 X 个百分点").
 
     Parameters
@@ -520,8 +525,8 @@ def _seasonal_share(dates: pd.DatetimeIndex, p: Period, shares: np.ndarray) -> n
     return out
 
 
-@dataclass(frozen=True, eq=False)
-class YearEndProjection:
+@dataclass(frozen=True, eq=False, repr=False)
+class YearEndProjection(Result):
     """Projections of an actual to date to the end of its period.
 
     Attributes
@@ -545,24 +550,38 @@ class YearEndProjection:
         Projected year-end attainment in percent.
     """
 
-    actual_to_date: Any
-    time_progress: Any
-    linear: Any
-    seasonal_share: Any = None
-    seasonal: Any = None
-    target: Any = None
-    linear_gap: Any = None
-    seasonal_gap: Any = None
-    linear_attainment_pct: Any = None
-    seasonal_attainment_pct: Any = None
+    actual_to_date: Numbers
+    time_progress: Numbers
+    linear: Numbers
+    seasonal_share: Numbers | None = None
+    seasonal: Numbers | None = None
+    target: Numbers | None = None
+    linear_gap: Numbers | None = None
+    seasonal_gap: Numbers | None = None
+    linear_attainment_pct: Numbers | None = None
+    seasonal_attainment_pct: Numbers | None = None
+
+    def _summary_lines(self) -> tuple[str, list[str]]:
+        head = (f"linear {short(self.linear)} from {short(self.actual_to_date)} to date at time progress "
+                f"{short(self.time_progress, 'share')}")
+        lines = []
+        if self.seasonal is not None:
+            lines.append(f"seasonal {short(self.seasonal)} (last year's share done by then: "
+                         f"{short(self.seasonal_share, 'share')})")
+        if self.target is not None:
+            lines.append(f"target {short(self.target)}: projected attainment linear "
+                         f"{short(self.linear_attainment_pct, 'pct')}"
+                         + ("" if self.seasonal_attainment_pct is None else
+                            f", seasonal {short(self.seasonal_attainment_pct, 'pct')}"))
+        return head, lines
 
 
 def project_year_end(
-    actual_to_date: Any,
-    as_of: Any,
+    actual_to_date: Numbers,
+    as_of: DateLike | pd.Series,
     period: str | Period,
     profile: pd.Series | None = None,
-    target: Any = None,
+    target: Numbers | None = None,
     basis: str = "days",
 ) -> YearEndProjection:
     """Project an actual to date to the end of its period, linearly and (given a profile) seasonally.
@@ -661,8 +680,8 @@ def project_year_end(
 # ----------------------------------------------------------------------------------------------------------
 # ambition
 # ----------------------------------------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
-class Ambition:
+@dataclass(frozen=True, eq=False, repr=False)
+class Ambition(Result):
     """Ambition of a target against the last actual.
 
     Attributes
@@ -673,11 +692,19 @@ class Ambition:
         True where the target is below the last actual (a target that plans a fall: worth a look).
     """
 
-    ambition_pct: Any
-    below_last_actual: Any
+    ambition_pct: Numbers
+    below_last_actual: bool | np.ndarray | pd.Series
+
+    def _summary_lines(self) -> tuple[str, list[str]]:
+        if np.ndim(self.ambition_pct) == 0:
+            where = "below" if self.below_last_actual else "at or above"
+            return f"target {short(self.ambition_pct, 'pct_signed', 2)} against the last actual ({where} it)", []
+        n_below = int(np.sum(np.asarray(self.below_last_actual, dtype=bool)))
+        return (f"{int(np.size(self.ambition_pct))} targets, {n_below} below the last actual",
+                [f"ambition: {short(self.ambition_pct, 'pct_signed', 2)}"])
 
 
-def ambition(target: Any, last_actual: Any) -> Ambition:
+def ambition(target: Numbers, last_actual: Numbers) -> Ambition:
     """Target ambition: how far a target lies above (or below) the last actual.
 
     Parameters
@@ -722,7 +749,8 @@ def ambition(target: Any, last_actual: Any) -> Ambition:
 # ----------------------------------------------------------------------------------------------------------
 # milestones and project flags
 # ----------------------------------------------------------------------------------------------------------
-def milestone_status(milestones: pd.DataFrame, actual_dates: pd.DataFrame | None, as_of: Any) -> pd.DataFrame:
+def milestone_status(milestones: pd.DataFrame, actual_dates: pd.DataFrame | None,
+                     as_of: DateLike) -> pd.DataFrame:
     """Status of each planned milestone as of a date.
 
     Parameters
@@ -915,8 +943,8 @@ def project_flags(
 # ----------------------------------------------------------------------------------------------------------
 # stage funnel
 # ----------------------------------------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
-class StageFunnel:
+@dataclass(frozen=True, eq=False, repr=False)
+class StageFunnel(Result):
     """Projects by stage reached.
 
     Attributes
@@ -940,6 +968,16 @@ class StageFunnel:
     n_unknown: int
     unknown_ids: tuple
 
+    def _summary_lines(self) -> tuple[str, list[str]]:
+        head = f"{self.n_projects} projects, {self.n_unknown} of unknown stage"
+        reached = ", ".join(f"{stage} {int(n)}" for stage, n in self.table["n_reached"].items())
+        lines = [f"reached: {reached}" if reached else "no stage"]
+        conv = self.table["conversion_pct"].dropna()
+        if not conv.empty:
+            lowest = conv.idxmin()
+            lines.append(f"lowest conversion: {lowest} {short(conv[lowest], 'pct')} of the stage before")
+        return head, lines + [".table for the full funnel (counts, conversion, days between stages)"]
+
 
 def _check_stages(stages: Any) -> list[str]:
     if isinstance(stages, str):
@@ -959,7 +997,7 @@ def _check_stages(stages: Any) -> list[str]:
 def stage_funnel(
     projects: pd.DataFrame,
     milestones: pd.DataFrame | None = None,
-    stages: Any = STAGE_ORDER,
+    stages: str | tuple[str, ...] | list[str] = STAGE_ORDER,
     date_col: str = "actual_date",
 ) -> StageFunnel:
     """Stage funnel: how many projects reached each stage, conversion, and time between stages.

@@ -4,7 +4,8 @@ Turns figures as Chinese documents write them (``533.3亿元``, ``近200亿元``
 :class:`Quantity`: a value in base units (yuan, USD, m², mu, tonnes, counts, percent), the unit, a qualifier
 (exact, at least, about, ...) and a kind (a level, a growth rate or a ratio).
 
-Conventions (see ``shared/domain.md``):
+Conventions (``data/CODEBOOK.md``, rules 3-5; the units and qualifiers with their Chinese words are defined once,
+in :data:`analysis.vocab.UNIT` and :data:`analysis.vocab.QUALIFIER`):
 
 * 万 = 10^4, 亿 = 10^8; money is stored in yuan (元) or USD (美元).
 * 亩 stays mu; 平方米, 万方 (floor or operated area) and 公顷 (10^4 m²) become m².
@@ -26,6 +27,8 @@ import math
 import re
 from dataclasses import dataclass, replace
 
+from .vocab import QUALIFIER, UNIT
+
 __all__ = [
     "Quantity",
     "QuantityParseError",
@@ -38,15 +41,17 @@ __all__ = [
     "UPPER_BOUND_QUALIFIERS",
 ]
 
-#: Qualifiers in the order of the codebook.
-QUALIFIERS = ("exact", "at_least", "more_than", "about", "just_under", "at_most")
-LOWER_BOUND_QUALIFIERS = frozenset({"at_least", "more_than"})
-UPPER_BOUND_QUALIFIERS = frozenset({"at_most", "just_under"})
+#: Qualifiers in the order of the codebook (:data:`analysis.vocab.QUALIFIER`).
+QUALIFIERS = QUALIFIER.codes
+#: Qualifiers under which the true figure is at least the stated one (超, 以上, 不少于, 多, 余).
+LOWER_BOUND_QUALIFIERS = QUALIFIER.where(bound="lower")
+#: Qualifiers under which the true figure is at most the stated one (近, 以下, 不超过).
+UPPER_BOUND_QUALIFIERS = QUALIFIER.where(bound="upper")
 
-#: Base units a Quantity can carry.
-UNITS = ("yuan", "usd", "m2", "mu", "km", "tonne", "count", "person", "person_time", "percent", "times", "rank")
+#: Base units a Quantity can carry (:data:`analysis.vocab.UNIT`).
+UNITS = UNIT.codes
 
-COUNT_UNITS = frozenset({"count", "person", "person_time"})
+COUNT_UNITS = UNIT.where(is_count=True)
 
 
 class QuantityParseError(ValueError):
@@ -157,38 +162,19 @@ def parse_chinese_number(text: str) -> int:
 
 _SCALES = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}
 
-# unit word -> (base unit, factor). Longest words first when matching.
-_UNIT_WORDS: dict[str, tuple[str, float]] = {
-    "美元": ("usd", 1.0),
-    "元": ("yuan", 1.0),
-    "亩": ("mu", 1.0),
-    "平方公里": ("m2", 1e6),
-    "平方米": ("m2", 1.0),
-    "平方": ("m2", 1.0),
-    "平米": ("m2", 1.0),
-    "㎡": ("m2", 1.0),
-    "方": ("m2", 1.0),
-    "公顷": ("m2", 1e4),
-    "公里": ("km", 1.0),
-    "吨": ("tonne", 1.0),
-    "人次": ("person_time", 1.0),
-    "名": ("person", 1.0),
-    "人": ("person", 1.0),
-}
-for _w in ("个", "家", "户", "支", "只", "宗", "幢", "栋", "条", "座", "次", "项", "批", "所", "片", "路", "桥", "台", "套",
-           "辆", "件"):
-    _UNIT_WORDS[_w] = ("count", 1.0)
+# unit word -> (base unit, factor), from the vocabulary's unit words. Longest words first when matching.
+_UNIT_WORDS: dict[str, tuple[str, float]] = {w: (u.code, f) for u in UNIT for w, f in u.factors.items()}
 _UNIT_WORDS_SORTED = sorted(_UNIT_WORDS, key=len, reverse=True)
 
-_PREFIX_QUALIFIERS = {"超过": "at_least", "不少于": "at_least", "不低于": "at_least", "超": "at_least",
-                      "突破": "at_least", "达到": "exact", "达": "exact",
-                      "不超过": "at_most", "近": "just_under", "约": "about"}
-_SUFFIX_QUALIFIERS = {"以上": "at_least", "左右": "about", "以下": "at_most", "以内": "at_most"}
+# qualifier words before and after a figure, and between its number and its scale (多, 余), from the vocabulary
+_PREFIX_QUALIFIERS = {w: q.code for q in QUALIFIER for w in q.before}
+_SUFFIX_QUALIFIERS = {w: q.code for q in QUALIFIER for w in q.after}
+_APPROX_WORDS = "".join(w for q in QUALIFIER for w in q.between)
 
 _RANGE_RE = re.compile(r"^(?P<lo>\d+(?:\.\d+)?)[-－~～至到](?P<hi>\d+(?:\.\d+)?)(?P<rest>\D.*)$")
 _NUM = r"(?P<num>\d+(?:\.\d+)?|[" + _CN_CHARS + r"]+)"
 _LEVEL_RE = re.compile(
-    _NUM + r"(?P<approx>[余多])?(?P<scale>万亿|亿|万|千)?(?P<unit>.*)$"
+    _NUM + r"(?P<approx>[" + _APPROX_WORDS + r"])?(?P<scale>万亿|亿|万|千)?(?P<unit>.*)$"
 )
 _GROWTH_TIMES_RE = re.compile(r"^(?:同比)?(?:增长|增加|提高)了?(?P<num>\d+(?:\.\d+)?|[" + _CN_CHARS + r"]+)倍(?P<more>多|以上)?$")
 _GROWTH_PCT_RE = re.compile(r"^(?:同比)?(?P<dir>增长|增加|提高|上升|下降|减少|增速达|增速为|增速)了?(?P<rest>.+)$")
@@ -271,7 +257,7 @@ def _parse_level(body: str, raw: str, qualifier: str, default_unit: str | None) 
     unit_word = m.group("unit")
     if unit_word and (unit_word[0].isdigit() or unit_word[0] in ".．"):
         raise QuantityParseError(f"{raw!r} is a malformed number (expected digits with at most one decimal point)")
-    if unit_word.endswith(("多", "余")) and not m.group("approx"):
+    if unit_word.endswith(tuple(_APPROX_WORDS)) and not m.group("approx"):
         raise QuantityParseError(f"{raw!r}: 多/余 belongs between the number and the unit")
     if unit_word == "":
         if default_unit is None:
@@ -381,9 +367,8 @@ def parse_quantity(text: str, default_unit: str | None = None) -> Quantity:
 
 # --- formatting (the inverse, for reports and round-trip tests) -----------------------------------------
 
-_UNIT_OUT = {"yuan": "元", "usd": "美元", "mu": "亩", "m2": "平方米", "km": "公里", "tonne": "吨",
-             "count": "个", "person": "人", "person_time": "人次"}
-_PREFIX_OUT = {"at_least": "超", "just_under": "近", "about": "约", "at_most": "不超过"}
+_UNIT_OUT = {u.code: next(iter(u.factors)) for u in UNIT if u.factors}  # the first unit word: 元, 平方米, 个, 人
+_PREFIX_OUT = {q.code: q.prefix for q in QUALIFIER if q.prefix}  # 超, 近, 约, 不超过
 
 
 def format_quantity(q: Quantity, scale: str | None = None, digits: int = 2) -> str:
@@ -411,7 +396,7 @@ def format_quantity(q: Quantity, scale: str | None = None, digits: int = 2) -> s
     if scale is None:
         scale = "亿" if abs(q.value) >= 1e8 else ("万" if abs(q.value) >= 1e4 else "")
     factor = {"亿": 1e8, "万": 1e4, "": 1.0}[scale]
-    more = "余" if q.qualifier == "more_than" else ""
+    more = QUALIFIER["more_than"].between[0] if q.qualifier == "more_than" else ""  # 余: 550余万元
     return f"{_PREFIX_OUT.get(q.qualifier, '')}{_fmt(q.value / factor, digits)}{more}{scale}{_UNIT_OUT[q.unit]}"
 
 

@@ -50,9 +50,32 @@ SYNTHETIC_ROWS = {
 }
 
 
-def write_dataset(folder: Path, rows: dict[str, list[dict]] | None = None, fmt: str = "csv") -> Path:
-    """Write a dataset folder with every table's full header and the given rows (missing cells empty)."""
+def _synthetic_indicators(observations: list[dict]) -> list[dict]:
+    """Rows of an indicators.csv for the indicators a synthetic test makes up (those not in the embedded list)."""
+    from analysis.io import load_indicators
+    from analysis.vocab import UNIT
+
+    known, out = set(load_indicators()["indicator"]), {}
+    for r in observations:
+        name = r.get("indicator")
+        if isinstance(name, str) and name and name not in known and name not in out:
+            unit = r.get("unit") if r.get("unit") in UNIT else "count"
+            out[name] = {"indicator": name, "indicator_zh": r.get("indicator_zh") or name,
+                         "description_en": "synthetic indicator made up by a test", "unit": unit}
+    return list(out.values())
+
+
+def write_dataset(folder: Path, rows: dict[str, list[dict]] | None = None, fmt: str = "csv",
+                  list_indicators: bool = True) -> Path:
+    """Write a dataset folder with every table's full header and the given rows (missing cells empty).
+
+    With ``list_indicators``, indicators the observations make up (not in the embedded list) get rows of an
+    ``indicators.csv`` of the folder, as a user lists their own indicators.
+    """
     rows = SYNTHETIC_ROWS if rows is None else rows
+    if list_indicators and "indicators" not in rows:
+        extra = _synthetic_indicators(rows.get("observations", []))
+        rows = dict(rows, indicators=extra) if extra else rows
     folder.mkdir(parents=True, exist_ok=True)
     for table, table_rows in rows.items():
         cols = table_meta(table).column_names

@@ -1,7 +1,7 @@
 """Funds: leverage, paid-in ratio, public share, bounds, groups of funds (analysis.funds).
 
-Golden values are the documents' own figures, worked out by hand with 亿 = 1e8 and 万 = 1e4
-(shared/domain.md, section Funds). Frames labelled *synthetic* are made up for the test.
+Golden values are the documents' own figures, worked out by hand with 亿 = 1e8 and 万 = 1e4 (codebook
+data/CODEBOOK.md, rule 3) and the definitions of analysis.funds. Frames labelled *synthetic* are made up for the test.
 """
 
 import math

@@ -8,7 +8,7 @@ import pytest
 from analysis import DataValidationError, load_dataset, write_templates
 from analysis.io import DataEncodingWarning
 from analysis import config
-from analysis.schema import table_meta
+from analysis.schema import LIST_TABLES, table_meta
 
 from conftest import SYNTHETIC_ROWS, write_dataset
 
@@ -145,7 +145,7 @@ def test_templates_match_schema_and_load_empty(tmp_path):
 
 
 def test_shipped_templates_are_current():
-    for t in config.TABLES:
+    for t in config.TABLES + LIST_TABLES:
         header = (config.TEMPLATES_DIR / f"{t}.csv").read_text(encoding="utf-8").splitlines()[0]
         assert header.split(",") == table_meta(t).column_names, f"data/templates/{t}.csv is out of date"
 
@@ -378,3 +378,101 @@ def test_value_unit_and_qualifier_are_read_from_raw_when_left_empty(tmp_path):
     df.to_csv(folder / "observations.csv", index=False)
     err = _problems(folder)
     assert "column 'value': expected 1.2e+08 as raw '1.2亿美元以上' says, found 130000000" in str(err)
+
+
+# --- the indicator list (indicators.csv) ------------------------------------------------------------------
+
+
+def test_observation_with_unlisted_indicator_is_refused_naming_file_row_column(tmp_path):
+    # synthetic: an indicator name that is in no indicators.csv
+    rows = copy.deepcopy(SYNTHETIC_ROWS)
+    rows["observations"][1].update(indicator="widgets_made")
+    err = _problems(write_dataset(tmp_path / "unlisted", rows, list_indicators=False))
+    p = err.problems
+    hit = p[(p.file == "observations.csv") & (p.column == "indicator")]
+    assert hit["row"].tolist() == [3] and hit["found"].tolist() == ["widgets_made"]
+    assert "observations.csv, row 3, column 'indicator': expected an indicator listed in indicators.csv" in str(err)
+
+
+def test_folder_indicators_csv_adds_its_rows_to_the_embedded_list(tmp_path):
+    # synthetic: the folder lists a new indicator of its own, and uses it beside an embedded one
+    rows = copy.deepcopy(SYNTHETIC_ROWS)
+    rows["observations"][1].update(indicator="widgets_made")
+    rows["indicators"] = [{"indicator": "widgets_made", "indicator_zh": "小部件", "description_en": "Widgets made (synthetic)",
+                           "unit": "count"}]
+    ds = load_dataset(write_dataset(tmp_path / "own", rows))
+    listed = set(ds.indicators["indicator"])
+    assert "widgets_made" in listed and "fixed_asset_investment" in listed
+    assert len(ds.indicators) == len(load_dataset().indicators) + 1
+    assert ds.files["indicators"].name == "indicators.csv"
+    assert ds.summary().loc["indicators", "rows"] == len(ds.indicators)
+
+
+def test_folder_row_replaces_the_embedded_row_of_the_same_indicator(tmp_path):
+    # synthetic: the folder re-describes an embedded indicator
+    rows = copy.deepcopy(SYNTHETIC_ROWS)
+    rows["indicators"] = [{"indicator": "fixed_asset_investment", "indicator_zh": "固投", "description_en": "FAI (synthetic)",
+                           "unit": "yuan"}]
+    ds = load_dataset(write_dataset(tmp_path / "own", rows))
+    row = ds.indicators[ds.indicators["indicator"] == "fixed_asset_investment"]
+    assert row["indicator_zh"].tolist() == ["固投"]
+    assert len(ds.indicators) == len(load_dataset().indicators)
+
+
+def test_a_folder_without_indicators_csv_uses_the_embedded_list(synthetic_dataset):
+    ds = load_dataset(synthetic_dataset)
+    assert "indicators" not in ds.files
+    pd.testing.assert_frame_equal(ds.indicators, load_dataset().indicators)
+    assert ds.summary().loc["indicators", "file"] == "(embedded list)"
+
+
+@pytest.mark.parametrize("row, column, expected", [
+    ({"component_of": "no_such_total"}, "component_of", "an indicator listed in indicators.csv"),
+    ({"component_of": "fixed_asset_investment", "unit": "count"}, "unit", "yuan, the unit of its total"),
+    ({"pairs_with": "fixed_asset_investment", "unit": "yuan"}, "pairs_with", "empty: only a count"),
+    ({"pairs_with": "new_start_projects"}, "pairs_with", "the indicator of a value (not a count)"),
+    ({"unit": "furlong"}, "unit", "one of yuan"),
+])
+def test_indicator_relations_are_checked_with_file_row_column(tmp_path, row, column, expected):
+    # synthetic: a folder's own indicators.csv with one wrong relation
+    rows = copy.deepcopy(SYNTHETIC_ROWS)
+    rows["indicators"] = [{"indicator": "widgets_made", "indicator_zh": "小部件", "description_en": "synthetic",
+                           "unit": "count", **row}]
+    err = _problems(write_dataset(tmp_path / "bad", rows))
+    p = err.problems
+    hit = p[(p.file == "indicators.csv") & (p.column == column)]
+    assert hit["row"].tolist() == [2] and hit["expected"].str.startswith(expected).all(), str(err)
+
+
+def test_indicator_file_with_only_the_four_first_columns_loads(tmp_path):
+    # synthetic: an indicators.csv written before component_of and pairs_with existed (both optional)
+    write_dataset(tmp_path, SYNTHETIC_ROWS)
+    (tmp_path / "indicators.csv").write_text("indicator,indicator_zh,description_en,unit\nwidgets_made,小部件,synthetic,"
+                                             "count\n", encoding="utf-8")
+    ds = load_dataset(tmp_path)
+    row = ds.indicators.set_index("indicator").loc["widgets_made"]
+    assert pd.isna(row["component_of"]) and pd.isna(row["pairs_with"])
+
+
+def test_every_embedded_observation_indicator_is_listed():
+    ds = load_dataset()
+    assert set(ds.observations["indicator"]) <= set(ds.indicators["indicator"])
+    assert ds.indicators["indicator"].is_unique
+
+
+# --- printing a Dataset -----------------------------------------------------------------------------------
+
+
+def test_dataset_prints_a_few_lines_pointing_to_summary_and_tables():
+    ds = load_dataset()
+    text = repr(ds)
+    assert len(text.splitlines()) <= 4, text
+    assert ds.fingerprint in text and "data/default" in text
+    assert f"observations {len(ds.observations)}" in text and f"funds {len(ds.funds)}" in text
+    assert ".summary()" in text and ".observations" in text
+    assert "DataFrame" not in text.split("\n")[0] and "obs_id" not in text
+
+
+def test_dataset_of_a_folder_prints_its_path(synthetic_dataset):
+    text = repr(load_dataset(synthetic_dataset))
+    assert str(synthetic_dataset) in text and "embedded" not in text.splitlines()[0]

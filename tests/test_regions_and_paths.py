@@ -10,8 +10,8 @@ import papermill as pm
 import pytest
 
 from analysis import config, load_dataset, runner
-from analysis import study_funds as sf
-from analysis import study_growth as sg
+from analysis.studies import funds as sf
+from analysis.studies import growth as sg
 from analysis.params import canonical_regions, check_study_params, region_names
 from conftest import SYNTHETIC_ROWS, write_dataset
 

@@ -4,6 +4,7 @@ Uses a tiny synthetic study (tests/data/notebooks/01-tiny.ipynb) so the tests ar
 by tests/test_notebooks.py and by `make reports`.
 """
 
+import html
 import json
 import os
 import shutil
@@ -93,7 +94,7 @@ def executions(monkeypatch):
         return real(study_path, job, *args, **kwargs)
 
     real = runner.execute_job
-    monkeypatch.setattr(runner, "execute_job", counting)
+    monkeypatch.setattr(runner.execution, "execute_job", counting)  # where the runner calls it from
     return seen
 
 
@@ -369,3 +370,172 @@ def test_dates_stay_text_from_the_command_line_and_grid_files(tmp_path):
     cfg = tmp_path / "g.yaml"
     cfg.write_text("grid:\n  as_of: [2022-06-30, 2022-12-31]\n", encoding="utf-8")
     assert runner.load_grid(cfg, {}) == [{"as_of": "2022-06-30"}, {"as_of": "2022-12-31"}]
+
+
+# --- the index page ---------------------------------------------------------------------------------------------
+
+RECORD_MIMETYPE = "application/vnd.investment-report+json"
+#: What a synthetic study says about itself (as Report.front() emits it), hostile markup in every string.
+RECORD = {"title": "Synthetic <b>growth</b> & co", "question": "Did <i>Testland</i> grow?",
+          "first_finding": "Testland grew 5.0 % <script>alert(1)</script>", "fingerprint": "fp<1>",
+          "data_source": "synthetic <dir>"}
+LONG = "a-long-label-without-spaces-" * 6  # a data string wider than a phone
+
+
+def _index_rows(text: str) -> dict[str, dict[str, str]]:
+    """The index's table: for each row, by the slug its Report cell shows, each cell's text by its data-label."""
+    from html.parser import HTMLParser
+
+    class Rows(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.rows, self.cell = [], None
+
+        def handle_starttag(self, tag, attrs):
+            if self.cell and tag in ("p", "li", "br"):  # block elements: their texts are apart
+                self.rows[-1][self.cell] += " "
+            if tag == "tr":
+                self.rows.append({})
+            elif tag == "td":
+                self.cell = dict(attrs)["data-label"]
+                self.rows[-1][self.cell] = ""
+
+        def handle_endtag(self, tag):
+            if tag == "td":
+                self.cell = None
+
+        def handle_data(self, data):
+            if self.cell:
+                self.rows[-1][self.cell] += data
+
+    parser = Rows()
+    parser.feed(text)
+    rows = [{k: " ".join(v.split()) for k, v in r.items()} for r in parser.rows if r]
+    return {r["Report"].split()[-1]: r for r in rows}
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory):
+    """Reports of two synthetic studies: 01-tiny (no record, a long label) and 02-record (emits RECORD)."""
+    tmp = tmp_path_factory.mktemp("indexed")
+    studies = tmp / "notebooks"
+    shutil.copytree(TINY_DIR, studies)
+    _set_default(studies / "01-tiny.ipynb", "label", repr(LONG))
+    _study(studies / "02-record.ipynb", "# How many\nn = 1\n",
+           "from IPython.display import display\n"
+           f"display({{{RECORD_MIMETYPE!r}: {RECORD!r}, 'text/html': '<p>FRONT-MATTER (synthetic)</p>',"
+           " 'text/plain': 'front'}, raw=True)")
+    _study(studies / "03-model.ipynb", "# How many\nn = 1\n",  # the record as the report model emits it
+           "from analysis.reporting import Report, Section\n"
+           "s = Section('growth', 'Growth', 'Did it grow?', ['Synthetic grew **5.0 %**.'], key=['Synthetic grew **5.0 %**.'])\n"
+           "report = Report('03-model', 'Model report', 'Did synthetic grow?', {'n': n}, 'synthetic data', [s],"
+           " fingerprint='fp-model')\n"
+           "report.front()")
+    reports = tmp / "reports"
+    assert runner.run(reports_dir=reports, notebooks_dir=studies, progress=False, jobs_n=2) == 0
+    return reports, studies
+
+
+def test_the_index_shows_each_reports_title_first_finding_parameters_status_and_time(indexed):
+    reports, studies = indexed
+    m = _manifest(reports)
+    assert {k: m["02-record"][k] for k in RECORD} == RECORD  # the record is kept in the manifest
+    assert {m["01-tiny"][k] for k in RECORD} == {None}  # a study without a record still gets its row
+    text = (reports / "index.html").read_text(encoding="utf-8")
+    rows = _index_rows(text)
+    assert set(rows) == {"01-tiny", "02-record", "03-model"}
+    model = {"title": "Model report", "question": "Did synthetic grow?", "first_finding": "Synthetic grew 5.0 %.",
+             "fingerprint": "fp-model", "data_source": "synthetic data"}
+    assert {k: m["03-model"][k] for k in model} == model  # what Report.front() emits reaches the manifest
+    assert rows["03-model"]["First key finding"] == model["first_finding"]
+    assert "Synthetic grew <strong>5.0 %</strong>" in (reports / "03-model.html").read_text(encoding="utf-8")
+    rec = rows["02-record"]
+    assert rec["Report"] == f"{RECORD['title']} {RECORD['question']} 02-record"
+    assert rec["First key finding"] == RECORD["first_finding"]
+    assert rec["Parameters"] == "n = 1" and rec["Status"] == "ok"
+    assert rec["Built"].startswith(f"{m['02-record']['built'].replace('T', ' ')}, in {m['02-record']['seconds']:.1f} s")
+    assert RECORD["data_source"] in rec["Built"] and RECORD["fingerprint"] in rec["Built"]
+    tiny = rows["01-tiny"]
+    assert tiny["Report"] == "01-tiny 01-tiny" and tiny["First key finding"] == "none recorded"
+    assert f"label = '{LONG}'" in tiny["Parameters"] and tiny["Status"] == "ok"
+    for value in RECORD.values():  # every string is escaped
+        assert html.escape(value, quote=False) in text
+    assert "<script>alert(1)" not in text and "<b>growth" not in text and "<i>Testland" not in text
+    assert '<a href="02-record.html">' in text
+    report = (reports / "02-record.html").read_text(encoding="utf-8")
+    assert "<p>FRONT-MATTER (synthetic)</p>" in report  # the front matter that travels with the record is shown
+    outputs = [o for c in nbformat.read(reports / "notebooks" / "02-record.ipynb", as_version=4).cells
+               for o in c.get("outputs", [])]
+    assert [sorted(o.get("data", {})) for o in outputs] == [["text/html", "text/plain"]]  # the record is not
+    assert runner.run(reports_dir=reports, notebooks_dir=studies, progress=False) == 0  # unchanged: kept as it was
+    assert _manifest(reports) == m
+    assert _index_rows((reports / "index.html").read_text(encoding="utf-8")) == rows
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="chromium is not installed")
+def test_the_index_is_no_wider_than_the_page_on_a_phone_or_a_laptop(indexed):
+    from playwright.sync_api import sync_playwright
+
+    reports, _ = indexed
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        try:
+            for width in (390, 1280):
+                page = browser.new_page(viewport={"width": width, "height": 800})
+                page.goto((reports / "index.html").as_uri(), wait_until="load")
+                assert page.evaluate("document.documentElement.scrollWidth") <= width, width
+                assert page.evaluate("[...document.querySelectorAll('td')].every(td => td.scrollWidth <= "
+                                     "td.clientWidth)"), f"a cell's content overflows it at {width} px"
+                page.close()
+        finally:
+            browser.close()
+
+
+def test_a_failed_report_is_listed_with_what_its_last_good_version_says(tmp_path):
+    """A synthetic study that fails before it emits its record: the index row keeps the last good report's title
+    and finding (which its link shows), and says it failed."""
+    studies, reports = tmp_path / "notebooks", tmp_path / "reports"
+    study = _study(studies / "01-rec.ipynb", "# Fail\nfail = False\n",
+                   "if fail:\n    raise RuntimeError('asked to fail (synthetic)')",
+                   "from IPython.display import display\n"
+                   f"display({{{RECORD_MIMETYPE!r}: {RECORD!r}, 'text/plain': 'front'}}, raw=True)")
+    assert runner.run(reports_dir=reports, notebooks_dir=studies, progress=False) == 0
+    _set_default(study, "fail", "True")
+    assert runner.run(reports_dir=reports, notebooks_dir=studies, progress=False) == 1
+    row = _manifest(reports)["01-rec"]
+    assert row["status"] == "failed" and row["html"] == "01-rec.html"
+    assert {k: row[k] for k in RECORD} == RECORD
+    shown = _index_rows((reports / "index.html").read_text(encoding="utf-8"))["01-rec"]
+    assert shown["Report"].startswith(RECORD["title"]) and shown["First key finding"] == RECORD["first_finding"]
+    assert "asked to fail (synthetic) (the link shows the last good report)" in shown["Status"]
+
+
+def test_a_study_that_keeps_failing_without_a_good_report_is_listed(studies_dir, tmp_path):
+    """Two failed runs in a row of a report that never succeeded (the second crashed reading the first's row)."""
+    reports = tmp_path / "reports"
+    for _ in range(2):
+        assert runner.run(grid=[{"fail": True}], reports_dir=reports, notebooks_dir=studies_dir, progress=False) == 1
+        (row,) = _manifest(reports).values()
+        assert row["status"] == "failed" and row["html"] is None and "asked to fail" in row["error"]
+    status = _index_rows((reports / "index.html").read_text(encoding="utf-8"))[row["slug"]]["Status"]
+    assert status.startswith(f"failed in cell {row['failed_cell']}: RuntimeError: this study was asked to fail")
+
+
+def test_the_code_hash_covers_report_templates_and_styles_not_the_index(tmp_path, monkeypatch):
+    """A synthetic package folder: a report's style sheet is an input of every report; the index's is not (the
+    index is written anew on every run)."""
+    files = {"mod.py": "x = 1\n", "templates/report/report.css": "p { }\n", "templates/index/index.css": "p { }\n",
+             "templates/index/index.html.j2": "{{ rows }}\n"}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.setattr(runner.config, "PACKAGE_DIR", tmp_path)
+    before = runner.code_hash()
+    for name in ("templates/index/index.css", "templates/index/index.html.j2"):
+        (tmp_path / name).write_text("changed\n", encoding="utf-8")
+        assert runner.code_hash() == before, name
+    (tmp_path / "templates/report/report.css").write_text("p { color: red }\n", encoding="utf-8")
+    assert runner.code_hash() != before

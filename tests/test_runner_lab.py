@@ -88,7 +88,7 @@ def test_without_git_the_projects_own_notebooks_count_as_tracked(tmp_path, monke
     folder.mkdir()
     shutil.copy(TINY, folder / TINY.name)
     _save_as_lab_would(folder / TINY.name)
-    monkeypatch.setattr(runner, "_git", lambda args, cwd: None)  # as on a machine without git
+    monkeypatch.setattr(runner.tracked, "_git", lambda args, cwd: None)  # as on a machine without git
     monkeypatch.setattr(config, "NOTEBOOKS_DIR", folder)
     with pytest.raises(runner.RunnerError, match="01-tiny.ipynb is kept in git and carries outputs"):
         runner.run(reports_dir=tmp_path / "reports", progress=False)

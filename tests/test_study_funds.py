@@ -1,4 +1,4 @@
-"""Tables of the fund-leverage study (analysis.study_funds, notebook 02-fund-leverage).
+"""Tables of the fund-leverage study (analysis.studies.funds, notebook 02-fund-leverage).
 
 Golden values are the documents' own figures worked out by hand with 亿 = 1e8 and 万 = 1e4 (document and line in
 a comment). Frames built by ``make_ds`` are *synthetic*, made up for the test (region "R", sponsors "S", "T").
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import analysis
-from analysis import study_funds as sf
+from analysis.studies import funds as sf
 from analysis.schema import table_meta
 
 YI = 1e8  # 亿
@@ -505,43 +505,6 @@ def test_coverage_counts_paid_in_records_not_regions(base):
     # by hand: a, b (R) and f (Q) state paid-in and committed capital; g1 is a breakdown row, not a record
     assert cov["with_paid_in_and_committed"].to_dict() == {"Q": 1, "R": 2}
     assert cov["with_paid_in_and_committed"].sum() == 3
-
-
-def test_notebook_02_totals_sentences(tmp_path):
-    """Study 02 on a SYNTHETIC dataset folder: the totals and the count of paid-in records, as written."""
-    import papermill as pm
-    import nbformat
-    from conftest import write_dataset
-
-    from analysis import config
-
-    rows = []
-    for f in _totals_funds():
-        r = {k: v for k, v in f.items() if v is not None}
-        for c in ("total_size", "committed", "paid_in"):
-            if c in r:
-                r[f"{c}_raw"] = f"{'约' if r[f'{c}_qualifier'] == 'about' else ''}{r[c] / YI:g}亿元" + (
-                    "以上" if r[f"{c}_qualifier"] == "at_least" else "")
-        rows.append(r)
-    doc = {"doc": "synthetic.txt", "title_en": "Synthetic funds (made up)", "kind": "work_summary",
-           "publisher": "tests", "published": "2022", "period": "2022", "region": "R", "damaged": "false"}
-    folder = write_dataset(tmp_path / "data", {"documents": [doc], "funds": rows})
-    out = tmp_path / "out.ipynb"
-    pm.execute_notebook(str(config.NOTEBOOKS_DIR / "02-fund-leverage.ipynb"), str(out),
-                        parameters={"data_dir": str(folder)}, kernel_name="python3", progress_bar=False,
-                        cwd=str(config.NOTEBOOKS_DIR))
-    nb = nbformat.read(out, as_version=4)
-    text = "\n".join(str(o.get("data", {}).get("text/markdown", "")) for c in nb.cells for o in c.get("outputs", []))
-    assert "the paid-in ratio needs paid-in and committed capital: **3** record(s)" in text
-    assert ("**R**, existing funds in yuan: leverage **about 3.53×** (approximate: Σ total size 约60亿元 / "
-            "Σ committed 17亿元, 3 record(s): a, b, g)") in text
-    assert "paid-in ratio **at least 50 %** (lower bound: Σ paid in 超6亿元 / Σ committed 12亿元, 2 record(s): a, b)" in text
-    # record b: committed 10亿元, paid in 5亿元 or more, so at most 5亿元 is still to be paid
-    assert "so 不超过5亿元 of the commitment is still to be paid" in text
-    assert "**R**, planned funds in yuan (sizes are targets): leverage **5×**" in text
-    assert "**All regions together** (records of 2 regions added as stated;" in text
-    assert "leverage **about 3.24×**" in text  # 68 / 21
-    assert "weighted by each record" in text
 
 
 def test_study_regions_in_the_order_of_the_data(base):

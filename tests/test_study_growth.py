@@ -1,4 +1,4 @@
-"""The investment-growth study's selections (analysis.study_growth).
+"""The investment-growth study's selections (analysis.studies.growth).
 
 Golden values come from the embedded dataset (document and line in a comment) and were computed by hand;
 frames built inside a test are synthetic and labelled so. Rates are in percent, pulls in percentage points.
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import analysis
-from analysis import study_growth as sg
+from analysis.studies import growth as sg
 from analysis.growth import ComponentCheck
 
 TESTLAND = Path(__file__).parent / "data" / "testland"
@@ -126,15 +126,16 @@ def test_levels_golden_eastern_cluster_and_linhai(ds):
     assert np.isnan(t.loc["d001-o02", "base"]) and t.loc["d001-o02", "base_bound"] == ""
     # industrial output (doc 004 line 14, +87.92 %) is not investment
     assert "d004-o06" not in t.index
-    text = sg.format_levels(t.reset_index()).set_index(t.index)
-    assert text.loc["d001-o26", "implied base"] == "不超过16.5亿元"
-    assert text.loc["d001-o26", "increment"] == "超115.5亿元"
-    assert text.loc["d004-o01", "implied base"] == "14.57亿元"
+    shown = sg.levels_section(sg.select_observations(ds).observations).tables[0].shown().set_index("Source")
+    assert shown.loc["d001-o26", "Implied base"] == "不超过16.5亿元"
+    assert shown.loc["d001-o26", "Increment"] == "超115.5亿元"
+    assert shown.loc["d004-o01", "Implied base"] == "14.57亿元"
+    assert shown.loc["d001-o26", "Growth (%)"] == "more than +700.00 %"
 
 
-def test_format_levels_needs_its_columns():
+def test_growth_bars_needs_its_columns():
     with pytest.raises(ValueError, match="levels_and_rates"):
-        sg.format_levels(pd.DataFrame({"region": ["a"]}))
+        sg.growth_bars(pd.DataFrame({"region": ["a"]}))
 
 
 @pytest.mark.parametrize("label, prior", [("2023", "2022"), ("2023Q1", "2022Q1"), ("2023-03", "2022-03"),
@@ -197,8 +198,9 @@ def test_golden_eastern_cluster_pulls_and_check(ds):
     pf = sg.pull_frame(chk, "east", {"government_investment": "政府性投入"})
     assert pf["component"].tolist() == ["政府性投入", "industrial_investment"]
     assert pf["pull_pp"].sum() == pytest.approx(42.45, abs=0.01) and set(pf["total_pct"]) == {42.45}
-    shown = sg.format_components(chk)
-    assert shown["contribution share (%)"].tolist() == pytest.approx([36.0864, 63.9174], abs=1e-4)
+    shown = sg.components_section(ds.observations).tables[1].shown()
+    assert shown["Contribution share (%)"].tolist() == ["36.09 %", "63.92 %"]
+    assert shown["Pull (pp)"].tolist() == ["+15.3187 pp", "+27.1329 pp"]
 
 
 def test_component_table_keeps_sub_area_and_targets_out(ds):
@@ -277,8 +279,8 @@ def test_count_value_pairs_golden(ds):
     # doc 001 line 65: 34 projects, 132亿元 -> 3.882亿元 a project; no count growth, so no size growth
     assert p.loc["Linhai", "average_size"] == pytest.approx(132e8 / 34)
     assert np.isnan(p.loc["Linhai", "average_size_growth_pct"])
-    shown = sg.format_pairs(p.reset_index())
-    assert "+109.6 %" in shown["average size growth"].tolist()
+    shown = sg.count_value_section(sg.select_observations(ds).observations).tables[0].shown()
+    assert "+109.6 %" in shown["Growth in average size (%)"].tolist()
 
 
 def test_count_value_bound_directions():
@@ -318,8 +320,9 @@ def test_times_readings_golden_linhai(ds):
     assert r["base"] == pytest.approx(16.5e8) and r["bound"] == "upper" and r["ratio"] == 8.0
     assert r["base_if_ratio"] == pytest.approx(132e8 / 7)
     assert r["overstatement_pct"] == pytest.approx(100 / 7)
-    shown = sg.format_times(t)
-    assert shown["implied base"].iloc[0] == "不超过16.5亿元"
+    shown = sg.times_section(sg.select_observations(ds).observations).tables[0].shown()
+    assert shown["Base"].iloc[0] == "不超过16.5亿元"
+    assert shown["Base if misread"].iloc[0] == "18.86亿元"
 
 
 def test_times_readings_exact_synthetic():
@@ -580,14 +583,10 @@ def test_fmt_p_bad_input():
         analysis.report.fmt_p(0.5, digits=0)
 
 
-def test_notebook_01_race_sentences(tmp_path):
+def test_study_01_race_sentences(tmp_path):
     """Study 01 on a SYNTHETIC dataset folder: county 甲县 writes the report and lists its peers 乙县 and 丙县,
     who keep the same order in two quarters (rho = 1 over n = 3: exact p = 2 / 3! = 1/3)."""
-    import nbformat
-    import papermill as pm
     from conftest import write_dataset
-
-    from analysis import config
 
     doc = {"doc": "synthetic.txt", "title_en": "Synthetic county report (made up)", "kind": "work_summary",
            "publisher": "tests", "published": "2022", "period": "2022", "region": "甲县", "damaged": "false"}
@@ -598,24 +597,17 @@ def test_notebook_01_race_sentences(tmp_path):
             "yoy_raw": f"{g}%", "quality": "ok", "doc": "synthetic.txt", "line": i}
            for i, (r, per, g) in enumerate(rates, start=1)]
     folder = write_dataset(tmp_path / "data", {"documents": [doc], "observations": obs})
-    out = tmp_path / "out.ipynb"
-    pm.execute_notebook(str(config.NOTEBOOKS_DIR / "01-investment-growth.ipynb"), str(out),
-                        parameters={"data_dir": str(folder), "top_k": 1}, kernel_name="python3",
-                        progress_bar=False, cwd=str(config.NOTEBOOKS_DIR))
-    nb = nbformat.read(out, as_version=4)
-    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
-    text = "\n".join(str(o.get("data", {}).get("text/markdown", "")) for o in outputs)
-    html = "\n".join(str(o.get("data", {}).get("text/html", "")) for o in outputs)
+    report = sg.run(data_dir=str(folder), top_k=1)
+    text = "\n".join(report["scoreboard"].findings)
     assert "No region is left out of the ranking: the dataset does not say which region lies above which" in text
     assert "2022Q1 → 2022Q2: rho = 1 (p = 0.333, n = 3 regions)" in text
     assert "p = 0 " not in text and "p = 0," not in text and "p = 0)" not in text
     # by hand: 乙县 first both quarters, then 甲县, then 丙县
     assert "the top 1 reward went 2 time(s) to 乙县, the most of any region; never rewarded: 甲县, 丙县" in text
-    board = html[html.index("Scoreboard: rank"):]
-    board = board[:board.index("</table>")]
-    assert [board.index(r) for r in ("乙县", "甲县", "丙县")] == sorted(board.index(r) for r in ("乙县", "甲县", "丙县"))
-    assert "<td>1</td>" in board and "<td>3</td>" in board
-    assert "<td>1.0</td>" not in board and "<td>3.0</td>" not in board  # ranks, not growth rates (9.0 ...)
+    board = next(t for t in report["scoreboard"].tables if t.caption.startswith("Scoreboard: rank")).shown()
+    assert board["Region"].tolist() == ["乙县", "甲县", "丙县"] * 2
+    assert board["Rank"].tolist() == ["1", "2", "3"] * 2  # ranks, not growth rates (9.0 ...)
+    assert board["Rewarded"].tolist() == ["yes", "no", "no"] * 2
 
 
 def test_regions_studied_in_the_order_of_the_data():

@@ -1,6 +1,6 @@
 """Units and Chinese number words (analysis.units).
 
-Golden values are the documents' own figures, converted by hand with 万 = 1e4 and 亿 = 1e8 (shared/domain.md).
+Golden values are the documents' own figures, converted by hand with 万 = 1e4 and 亿 = 1e8 (data/CODEBOOK.md, rule 3).
 """
 
 import math

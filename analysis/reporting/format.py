@@ -14,12 +14,17 @@ import pandas as pd
 
 from ..io import RAW_FIGURES, Dataset
 from ..units import Quantity, format_quantity
+from ..vocab import QUALIFIER
 
 __all__ = ["md", "esc", "fmt_money", "fmt_pct", "fmt_pp", "fmt_num", "fmt_p", "fmt_multiple", "fmt_share", "fmt_int",
            "format_cell", "format_column", "provenance", "show", "report_header", "REPORT_MIMETYPE"]
 
-_QUALIFIER_WORDS = {"at_least": "at least ", "more_than": "more than ", "about": "about ", "just_under": "just under ",
-                    "at_most": "at most ", "exact": ""}
+#: Qualifier → the English words written before a number (``at least ``; nothing for ``exact``), from the vocabulary.
+_QUALIFIER_WORDS = {q.code: f"{q.words} " if q.words else "" for q in QUALIFIER}
+#: Qualifiers fmt_money writes in words: ``more_than`` (余 reads well only after a whole number) and the bounds
+#: derived for sums and ratios (:data:`analysis.funds.RATIO_QUALIFIERS`).
+_MONEY_WORDS = {"more_than": _QUALIFIER_WORDS["more_than"], "about_at_least": "about " + _QUALIFIER_WORDS["at_least"],
+                "about_at_most": "about " + _QUALIFIER_WORDS["at_most"]}
 
 
 def esc(value) -> str:
@@ -63,9 +68,8 @@ def fmt_money(value, qualifier: str | None = "exact", unit: str = "yuan", digits
     if value is None or value is pd.NA or (isinstance(value, Number) and math.isnan(value)):
         return "n/a"
     q = qualifier if isinstance(qualifier, str) and qualifier else "exact"
-    words = {"more_than": "more than ", "about_at_least": "about at least ", "about_at_most": "about at most "}
-    if q in words:
-        return words[q] + format_quantity(Quantity(float(value), unit, "exact"), digits=digits)
+    if q in _MONEY_WORDS:
+        return _MONEY_WORDS[q] + format_quantity(Quantity(float(value), unit, "exact"), digits=digits)
     if q == "unknown":
         return format_quantity(Quantity(float(value), unit, "exact"), digits=digits) + " (bound direction unknown)"
     return format_quantity(Quantity(float(value), unit, q), digits=digits)

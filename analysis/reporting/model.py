@@ -25,7 +25,9 @@ from typing import Any, Literal
 
 import pandas as pd
 
-__all__ = ["Col", "Table", "Figure", "Section", "Report", "COLUMN_KINDS"]
+from ..vocab import QUALIFIER
+
+__all__ = ["Col", "Table", "Figure", "Section", "Report", "COLUMN_KINDS", "MONEY_SCALES", "format_scaled_money"]
 
 #: How a column's values are written for reading (see :func:`analysis.reporting.format.format_cell`).
 COLUMN_KINDS = ("text", "int", "number", "money", "pct", "pct_signed", "pp", "multiple", "share", "bool", "date",
@@ -59,6 +61,14 @@ class Col:
     qualifier : str, optional
         For ``money``, ``pct``, ``multiple``, ``share``: the name of a column holding each value's qualifier
         (codebook words: ``at_least``, ``about``, ...), written before the value.
+    scale : {'亿', '万'}, optional
+        For ``money`` only: write every value as a number in this unit (10^8 or 10^4 of ``unit``), the unit
+        being said once in the header (``label="Total investment (亿元)"``), not in every cell; a qualifier is
+        written as its symbol in :data:`analysis.vocab.QUALIFIER` (``≥ 132``, ``> 5.5``, ``≈ 20``, ``< 200``,
+        ``≤ 3``; the table's note explains the symbols it uses). Needs one unit for the whole column (``unit`` not a column name).
+        Default: each value in 亿元 or 万元 as its size suits, with its qualifier (``超132亿元``).
+
+        For example ``Col("total", "Total investment (亿元)", "money", scale="亿", qualifier="total_q")``.
     """
 
     key: str
@@ -67,10 +77,102 @@ class Col:
     digits: int | None = None
     unit: str | None = None
     qualifier: str | None = None
+    scale: str | None = None
 
     def __post_init__(self):
         if self.kind not in COLUMN_KINDS:
             raise ValueError(f"Col {self.key!r}: kind must be one of {', '.join(COLUMN_KINDS)}, got {self.kind!r}")
+        if self.scale is not None:
+            if self.kind != "money":
+                raise ValueError(f"Col {self.key!r}: scale is for money columns, not {self.kind!r}")
+            if self.scale not in MONEY_SCALES:
+                raise ValueError(f"Col {self.key!r}: scale must be one of {', '.join(MONEY_SCALES)}, got {self.scale!r}")
+
+    def format(self, values: Sequence, qualifiers: Sequence | None = None, units: Sequence | None = None) -> list[str]:
+        """These values written as the column shows them (``qualifiers``, ``units``: per value, or None).
+
+        Parameters
+        ----------
+        values : sequence
+            The column's values (money in yuan or USD, percentages in percent, fractions as fractions, ...).
+        qualifiers, units : sequence, optional
+            Each value's qualifier (codebook word) and unit (``yuan``, ``usd``), where the column has them.
+
+        Returns
+        -------
+        list of str
+            One text per value; a missing value gives an empty string.
+        """
+        from .format import format_cell
+
+        n = len(values)
+        qualifiers = [q if isinstance(q, str) and q else None for q in (qualifiers if qualifiers is not None else [None] * n)]
+        if units is None:
+            units = [self.unit if self.unit in (None, "yuan", "usd") else None] * n
+        units = [u if isinstance(u, str) and u else None for u in units]
+        if self.scale is not None:
+            return [format_scaled_money(v, self.scale, q, self.digits) for v, q in zip(values, qualifiers)]
+        return [format_cell(v, self.kind, self.digits, u, q) for v, q, u in zip(values, qualifiers, units)]
+
+    def download_label(self) -> str:
+        """The column's header in the CSV and XLSX downloads: the label, and for money the unit its values are
+        in (they are kept in yuan or USD at full precision: ``Total investment (yuan)``, not ``(亿元)``)."""
+        if self.kind != "money":
+            return self.label
+        base = re.sub(r"\s*[(（][^()（）]*[)）]\s*$", "", self.label) or self.label
+        unit = {None: "yuan", "yuan": "yuan", "usd": "USD"}.get(self.unit, f"yuan or USD, see {self.unit}")
+        return f"{base} ({unit})"
+
+
+#: Scales of :attr:`Col.scale`: the unit a money column is written in, and its size in yuan (or USD).
+MONEY_SCALES = {"亿": 1e8, "万": 1e4}
+
+#: How :attr:`Col.scale` columns write a qualifier: its symbol from the vocabulary (``≥``, ``>``, ``≈``, ``<``,
+#: ``≤``), and for the bounds derived for sums and ratios ``about`` and the symbol.
+QUALIFIER_SYMBOLS = {q.code: f"{q.symbol} " if q.symbol else "" for q in QUALIFIER}
+QUALIFIER_SYMBOLS.update({"about_at_least": "about " + QUALIFIER_SYMBOLS["at_least"],
+                          "about_at_most": "about " + QUALIFIER_SYMBOLS["at_most"]})
+
+#: What each symbol means, in the vocabulary's words (a table's note explains the symbols its scaled columns use).
+SYMBOL_MEANINGS = {q.symbol: q.words for q in QUALIFIER if q.symbol}
+
+
+def format_scaled_money(value, scale: str, qualifier: str | None = None, digits: int | None = None) -> str:
+    """Money as a number of 亿 or 万 (the unit said once, in the column's header), with its qualifier as a symbol.
+
+    Parameters
+    ----------
+    value : float
+        Money in yuan (or USD); missing gives an empty string; a string (a descriptive cell) is kept as it is.
+    scale : {'亿', '万'}
+        10^8 or 10^4.
+    qualifier : str, optional
+        Codebook qualifier, written as its symbol (``at_least`` → ``≥``, ``more_than`` → ``>``, ``about`` → ``≈``,
+        ``just_under`` → ``<``, ``at_most`` → ``≤``), or a derived bound (``about_at_least``, ``unknown``).
+    digits : int, optional
+        Decimals shown (default 2), kept so that the column's decimals line up; a value too small to show at
+        that many decimals keeps two significant digits (``0.0035`` rather than ``0.00``).
+
+    Returns
+    -------
+    str
+        ``format_scaled_money(1.32e10, "亿", "at_least")`` → ``"≥ 132.00"``.
+    """
+    from .format import _missing
+
+    if isinstance(value, str):
+        return value
+    if _missing(value):
+        return ""
+    d = 2 if digits is None else digits
+    x = float(value) / MONEY_SCALES[scale]
+    text = f"{x:,.{d}f}"
+    if x != 0 and float(f"{x:.{d}f}") == 0:
+        text = f"{x:.2g}"
+    q = qualifier if isinstance(qualifier, str) and qualifier else "exact"
+    if q == "unknown":
+        return f"{text} (bound direction unknown)"
+    return QUALIFIER_SYMBOLS.get(q, f"{q} ") + text
 
 
 @dataclass
@@ -111,6 +213,14 @@ class Table:
         if missing:
             raise ValueError(f"Table {self.caption!r}: columns {missing} are not in the frame "
                              f"(it has {list(self.frame.columns)})")
+        labels = [c.label for c in self.columns]
+        twice = sorted({x for x in labels if labels.count(x) > 1})
+        if twice:
+            raise ValueError(f"Table {self.caption!r}: column labels repeat: {twice} (each header must be unique)")
+        per_row = [c.key for c in self.columns if c.scale and c.unit not in (None, "yuan", "usd")]
+        if per_row:
+            raise ValueError(f"Table {self.caption!r}: columns {per_row} have a scale but a unit per row: a scaled "
+                             "column needs one unit (unit='yuan' or 'usd')")
         if self.ids is not None and self.ids not in self.frame.columns:
             raise ValueError(f"Table {self.caption!r}: ids column {self.ids!r} is not in the frame")
 
@@ -120,21 +230,35 @@ class Table:
 
     def shown(self) -> pd.DataFrame:
         """The frame as shown: formatted text under the human headers, no index."""
-        from .format import format_column
-
-        out = pd.DataFrame({c.label: format_column(self.frame, c) for c in self.columns})
+        out = pd.DataFrame({c.label: c.format(*self._column_inputs(c)) for c in self.columns})
         return out.reset_index(drop=True)
+
+    def _column_inputs(self, c: Col) -> tuple[list, list | None, list | None]:
+        """A column's values, and its qualifiers and units per row where columns of the frame hold them."""
+        quals = self.frame[c.qualifier].tolist() if c.qualifier and c.qualifier in self.frame.columns else None
+        units = self.frame[c.unit].tolist() if c.unit and c.unit in self.frame.columns else None
+        return self.frame[c.key].tolist(), quals, units
+
+    def download_columns(self) -> dict[str, str]:
+        """Frame column → its header in the downloads, in order: each shown column (money with the unit its
+        values are in), then beside it its qualifier column (``… qualifier``) and unit column (``… unit``)."""
+        out: dict[str, str] = {}
+        shown = {c.key for c in self.columns}
+        for c in self.columns:
+            out.setdefault(c.key, c.download_label())
+            base = re.sub(r"\s*[(（][^()（）]*[)）]\s*$", "", c.label) or c.label
+            for k, what in ((c.qualifier, "qualifier"), (c.unit, "unit")):
+                if k and k in self.frame.columns and k not in out and k not in shown:
+                    out[k] = f"{base} {what}"
+        return out
 
     def download_frame(self) -> pd.DataFrame:
         """The frame as downloaded: the shown columns (and their qualifier and unit columns) at full precision,
-        under the human headers."""
-        keep: list[str] = []
-        for c in self.columns:
-            for k in (c.key, c.qualifier, c.unit):
-                if k and k in self.frame.columns and k not in keep:
-                    keep.append(k)
-        labels = {c.key: c.label for c in self.columns}
-        return self.frame[keep].rename(columns=labels).reset_index(drop=True)
+        under the human headers (money headed with the unit its values are in: ``Total investment (yuan)``)."""
+        cols = self.download_columns()
+        out = self.frame[list(cols)].reset_index(drop=True)
+        out.columns = list(cols.values())
+        return out
 
     def _repr_html_(self) -> str:
         from .render import render_table

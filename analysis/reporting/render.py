@@ -5,60 +5,53 @@ the same HTML shows in JupyterLab and in the report the runner publishes. Layout
 Quarto's HTML: a title block, key findings linking to their sections, a numbered table of contents, numbered
 sections, numbered and captioned tables and figures, an appendix with the provenance of every source figure.
 
-Downloads are embedded in the page as ``data:`` links (no network, nothing outside the file): each table as CSV
-(UTF-8 with a byte-order mark, so that Excel reads the Chinese text) and all tables as one XLSX workbook, at full
-precision.
+Tables
+    Numbered and captioned ("Table 3. ..."), headed by the columns' labels, with a note saying where the numbers
+    come from. A table longer than :data:`FOLD_ROWS` rows shows its first :data:`FOLD_SHOW` rows and a summary
+    line whose "Show all" reveals the rest (pure CSS: a check box, no script; print shows every row). Each
+    header cell says how its column is written (``data-kind``, ``data-csv``, ...), so that a test can check the
+    shown cells against the download.
+Downloads
+    Embedded in the page as ``data:`` links (no network, nothing outside the file; a link the reader follows is
+    a download, which the report's content security policy does not restrict): each table as CSV (UTF-8 with a
+    byte-order mark, so that Excel reads the Chinese text) and all tables as one XLSX workbook, at full
+    precision (money in yuan or USD, headed so).
+Figures
+    PNG at twice the figure's size in CSS pixels (crisp on a high-density screen and in print), with alt text.
+Styles
+    :data:`REPORT_CSS`, read from ``analysis/templates/report/report.css``, which the report template also puts
+    in the page's head.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import io
 import re
 
 import pandas as pd
 
+from .. import config
 from .format import REPORT_MIMETYPE
-from .model import Figure, Report, Section, Table
+from .model import SYMBOL_MEANINGS, Figure, Report, Section, Table
 
 __all__ = ["REPORT_CSS", "render_text", "render_table", "render_figure", "render_section", "render_report",
-           "table_csv", "tables_xlsx", "Front", "Appendix", "FOLD_ROWS", "FOLD_SHOW"]
+           "table_csv", "tables_xlsx", "Front", "Appendix", "FOLD_ROWS", "FOLD_SHOW", "source_anchor"]
 
 #: Tables longer than this are folded behind a summary line ...
 FOLD_ROWS = 15
 #: ... with this many first rows shown.
 FOLD_SHOW = 8
 
-REPORT_CSS = """
-.ir-report{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;
-  line-height:1.55;color:#1a1a1a;max-width:60rem;overflow-wrap:anywhere}
-.ir-report h1{font-size:1.7rem;margin:.2rem 0 .4rem}
-.ir-report h2{font-size:1.3rem;margin:2rem 0 .4rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
-.ir-report .ir-question{font-size:1.05rem;color:#333;margin:.2rem 0 .8rem}
-.ir-report .ir-meta{font-size:.85rem;color:#555}
-.ir-report .ir-key{background:#f4f8fb;border-left:4px solid #0072B2;padding:.5rem 1rem;margin:1rem 0}
-.ir-report .ir-key h2{border:0;margin:.3rem 0;font-size:1.1rem}
-.ir-report nav.ir-toc ol{margin:.2rem 0;padding-left:1.5rem}
-.ir-report ul.ir-findings{padding-left:1.2rem}
-.ir-report figure{margin:1rem 0}
-.ir-report figcaption{font-weight:600;margin:.3rem 0;font-size:.95rem}
-.ir-report .ir-scroll{overflow-x:auto;max-width:100%}
-.ir-report table.ir{border-collapse:collapse;font-size:.85rem;margin:.2rem 0}
-.ir-report table.ir th{text-align:left;border-bottom:2px solid #999;padding:.25rem .5rem;vertical-align:bottom}
-.ir-report table.ir td{border-bottom:1px solid #e5e5e5;padding:.2rem .5rem;vertical-align:top}
-.ir-report table.ir td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
-.ir-report .ir-note{font-size:.8rem;color:#555;margin:.2rem 0}
-.ir-report .ir-dl a{font-size:.8rem;margin-right:.8rem}
-.ir-report details>summary{cursor:pointer;color:#0072B2;font-size:.85rem;margin:.3rem 0}
-.ir-report img{max-width:100%;height:auto}
-@media (max-width:600px){.ir-report{font-size:.95rem}.ir-report h1{font-size:1.35rem}.ir-report table.ir{font-size:.78rem}}
-@media print{@page{size:A4;margin:15mm}.ir-report{max-width:none}.ir-report .ir-dl,.ir-report details>summary{display:none}
-  .ir-report details{display:block}.ir-report details>*{display:block}.ir-report a{color:inherit;text-decoration:none}
-  .ir-report h2{break-after:avoid}.ir-report figure{break-inside:avoid}}
-"""
+#: The report's stylesheet (one file, shared with the nbconvert template).
+REPORT_CSS = (config.PACKAGE_DIR / "templates" / "report" / "report.css").read_text(encoding="utf-8")
 
+#: Column kinds written as numbers (right-aligned, tabular figures).
 _NUMERIC_KINDS = {"int", "number", "money", "pct", "pct_signed", "pp", "multiple", "share", "p"}
+
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def render_text(text: str) -> str:
@@ -73,19 +66,30 @@ def _slug(text: str) -> str:
     return s[:60] or "table"
 
 
+def source_anchor(source_id) -> str:
+    """The anchor of a source figure's row in the provenance appendix: ``src-`` and the id, every character
+    outside ``A-Za-z0-9_-`` written as ``.`` and its code point in hex (so that distinct ids never share one)."""
+    return "src-" + re.sub(r"[^A-Za-z0-9_-]", lambda m: f".{ord(m.group()):x}", str(source_id))
+
+
 def table_csv(t: Table) -> bytes:
     """The table's download: full precision, human headers, UTF-8 with BOM (Excel reads the Chinese text)."""
     return t.download_frame().to_csv(index=False).encode("utf-8-sig")
 
 
 def tables_xlsx(tables: list[Table]) -> bytes:
-    """All tables of a report as one XLSX workbook, one sheet each ("T1", "T2", ...), full precision."""
+    """All tables of a report as one XLSX workbook: a "Contents" sheet (number, caption, source of each table),
+    then one sheet per table ("T1", "T2", ...), full precision."""
     buf = io.BytesIO()
+    contents = pd.DataFrame({"Sheet": [f"T{t.number or i}" for i, t in enumerate(tables, start=1)],
+                             "Table": [re.sub(r"\*\*|`", "", t.caption) for t in tables],
+                             "Source": [re.sub(r"\*\*|`", "", t.source) for t in tables],
+                             "Rows": [len(t.frame) for t in tables]})
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        for i, t in enumerate(tables, start=1):
-            sheet = f"T{t.number or i}"
+        contents.to_excel(xw, sheet_name="Contents", index=False)
+        for sheet, t in zip(contents["Sheet"], tables):
             frame = t.download_frame()
-            for c in frame.columns:  # Excel has no time zones and no pandas NA
+            for c in frame.columns:  # Excel has no time zones
                 if isinstance(frame[c].dtype, pd.DatetimeTZDtype):
                     frame[c] = frame[c].dt.tz_localize(None)
             frame.to_excel(xw, sheet_name=sheet, index=False)
@@ -96,62 +100,115 @@ def _data_uri(mime: str, payload: bytes) -> str:
     return f"data:{mime};base64,{base64.b64encode(payload).decode('ascii')}"
 
 
-def _rows_html(t: Table, shown: pd.DataFrame, rows: range) -> str:
-    kinds = [c.kind for c in t.columns]
+def _attr(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _header_html(t: Table) -> str:
+    """The header row; each cell says how its column is written and which download column holds its data."""
+    dl = t.download_columns()
+    cells = []
+    for c in t.columns:
+        data = {"data-key": c.key, "data-kind": c.kind, "data-csv": dl[c.key]}
+        if c.digits is not None:
+            data["data-digits"] = c.digits
+        if c.scale:
+            data["data-scale"] = c.scale
+        if c.qualifier and c.qualifier in t.frame.columns:
+            data["data-qualifier"] = dl[c.qualifier]
+        if c.unit and c.unit in t.frame.columns:
+            data["data-unit-column"] = dl[c.unit]
+        elif c.unit:
+            data["data-unit"] = c.unit
+        cls = ' class="num"' if c.kind in _NUMERIC_KINDS else ""
+        attrs = "".join(f' {k}="{_attr(v)}"' for k, v in data.items())
+        cells.append(f'<th scope="col"{cls}{attrs}>{html.escape(c.label, quote=False)}</th>')
+    return "<thead><tr>" + "".join(cells) + "</tr></thead>"
+
+
+def _rows_html(t: Table, shown: pd.DataFrame, folded: bool, row_anchors: list[str] | None) -> str:
+    numeric = [c.kind in _NUMERIC_KINDS for c in t.columns]
     ids = t.frame[t.ids].tolist() if t.ids else None
     out = []
-    for i in rows:
+    for i in range(len(shown)):
         cells = []
-        for j, (c, kind) in enumerate(zip(t.columns, kinds)):
+        for j, c in enumerate(t.columns):
             text = html.escape(shown.iat[i, j], quote=False)
             if ids is not None and c.key == t.ids and text:
-                text = f'<a href="#src-{html.escape(_slug(str(ids[i])))}">{text}</a>'
-            cls = ' class="num"' if kind in _NUMERIC_KINDS else ""
-            cells.append(f"<td{cls}>{text}</td>")
-        out.append("<tr>" + "".join(cells) + "</tr>")
+                text = f'<a href="#{_attr(source_anchor(ids[i]))}">{text}</a>'
+            cls = "num" if numeric[j] else "nowrap" if c.kind in ("date", "period") else ""
+            cells.append(f'<td class="{cls}">{text}</td>' if cls else f"<td>{text}</td>")
+        attrs = f' id="{_attr(row_anchors[i])}"' if row_anchors else ""
+        if folded and i >= FOLD_SHOW:
+            attrs += ' class="ir-more"'
+        out.append(f"<tr{attrs}>" + "".join(cells) + "</tr>")
     return "\n".join(out)
 
 
-def _table_html(t: Table, shown: pd.DataFrame, rows: range) -> str:
-    head = "".join(f"<th scope=\"col\">{html.escape(c.label, quote=False)}</th>" for c in t.columns)
-    return (f'<div class="ir-scroll"><table class="ir"><thead><tr>{head}</tr></thead>'
-            f"<tbody>\n{_rows_html(t, shown, rows)}\n</tbody></table></div>")
+def _symbols_note(t: Table, shown: pd.DataFrame) -> str:
+    """The meaning of the qualifier symbols that the table's scaled money columns use (``≥ at least``)."""
+    used = set()
+    for c in t.columns:
+        if c.scale:
+            for v in shown[c.label]:
+                m = re.match(r"(?:about )?(\S+) ", v)
+                if m and m.group(1) in SYMBOL_MEANINGS:
+                    used.add(m.group(1))
+    if not used:
+        return ""
+    return "Symbols: " + ", ".join(f"{s} {SYMBOL_MEANINGS[s]}" for s in SYMBOL_MEANINGS if s in used) + "."
 
 
-def render_table(t: Table) -> str:
-    """A numbered, captioned table; folded behind a summary line when long; with its CSV download."""
-    label = f"Table {t.number}. " if t.number else ""
+def render_table(t: Table, row_anchors: list[str] | None = None) -> str:
+    """A numbered, captioned table with its source note and CSV download; folded behind a summary line when long.
+
+    Parameters
+    ----------
+    t : Table
+    row_anchors : list of str, optional
+        An ``id`` for each row (the provenance appendix: table rows' source ids link to them; a folded row that is
+        a link's target is shown).
+    """
+    label = f'<span class="ir-num">Table {t.number}.</span>' if t.number else ""
     anchor = f"table-{t.number}" if t.number else f"table-{_slug(t.caption)}"
     cap = f"<figcaption>{label}{render_text(t.caption)}</figcaption>"
+    note = f'<p class="ir-note">Source: {render_text(t.source)}</p>' if t.source else ""
     if t.empty:
-        return f'<figure class="ir-table" id="{anchor}">{cap}<p class="ir-note">No rows.</p></figure>'
+        return f'<figure class="ir-table" id="{anchor}">{cap}<p class="ir-note">No rows.</p>{note}</figure>'
     shown = t.shown()
     n = len(shown)
-    if n > FOLD_ROWS:
-        body = (f'<div class="ir-fold-first">{_table_html(t, shown, range(FOLD_SHOW))}</div>'
-                f"<details><summary>Show all {n} rows (the first {FOLD_SHOW} are above)</summary>"
-                f"{_table_html(t, shown, range(FOLD_SHOW, n))}</details>")
-    else:
-        body = _table_html(t, shown, range(n))
+    folded = n > FOLD_ROWS
+    table = (f'<div class="ir-scroll"><table class="ir">{_header_html(t)}<tbody>\n'
+             f"{_rows_html(t, shown, folded, row_anchors)}\n</tbody></table></div>")
+    if folded:
+        key = hashlib.sha1(f"{anchor}|{t.caption}|{n}".encode()).hexdigest()[:10]
+        box = f"fold-{anchor}-{key}"
+        table = (f'<input type="checkbox" class="ir-fold-toggle" id="{box}">'
+                 f'<p class="ir-fold-bar"><span class="ir-when-folded">The first {FOLD_SHOW} of {n} rows.</span>'
+                 f'<span class="ir-when-open">All {n} rows.</span><label for="{box}">'
+                 f'<span class="ir-when-folded">Show all {n} rows</span><span class="ir-when-open">Show the first '
+                 f"{FOLD_SHOW} only</span></label></p>{table}")
+    symbols = _symbols_note(t, shown)
+    if symbols:
+        note = note.replace("</p>", f" {symbols}</p>") if note else f'<p class="ir-note">{symbols}</p>'
     name = t.name or (f"table-{t.number}-" if t.number else "") + _slug(t.caption)
-    dl = (f'<p class="ir-dl"><a download="{html.escape(name)}.csv" class="ir-csv" '
+    dl = (f'<p class="ir-dl"><a download="{_attr(name)}.csv" class="ir-csv" '
           f'href="{_data_uri("text/csv;charset=utf-8", table_csv(t))}">Download CSV ({n} rows, full precision)</a></p>')
-    note = f'<p class="ir-note">Source: {render_text(t.source)}</p>' if t.source else ""
-    return f'<figure class="ir-table" id="{anchor}">{cap}{body}{note}{dl}</figure>'
+    return f'<figure class="ir-table" id="{anchor}">{cap}{table}{note}{dl}</figure>'
 
 
 def render_figure(f: Figure) -> str:
-    """A numbered, captioned figure: PNG at twice the figure's pixel size (crisp on high-density screens and in
-    print), shown at its natural width, with alt text."""
+    """A numbered, captioned figure: PNG at twice the figure's size in CSS pixels (crisp on high-density screens
+    and in print), shown at its natural width or the page's if narrower, with alt text."""
     from ..plots import fig_to_png_bytes
 
     png = fig_to_png_bytes(f.fig, dpi=200)
-    width = int(round(f.fig.get_figwidth() * 100))
-    label = f"Figure {f.number}. " if f.number else ""
+    width, height = (int(round(x * 100)) for x in f.fig.get_size_inches())
+    label = f'<span class="ir-num">Figure {f.number}.</span>' if f.number else ""
     anchor = f"figure-{f.number}" if f.number else f"figure-{_slug(f.caption)}"
     return (f'<figure class="ir-figure" id="{anchor}"><img src="{_data_uri("image/png", png)}" '
-            f'alt="{html.escape(f.alt)}" style="width:{width}px"><figcaption>{label}{render_text(f.caption)}'
-            "</figcaption></figure>")
+            f'alt="{_attr(f.alt)}" width="{width}" height="{height}" style="width:{width}px">'
+            f"<figcaption>{label}{render_text(f.caption)}</figcaption></figure>")
 
 
 def _item_html(item) -> str:
@@ -162,35 +219,41 @@ def _item_html(item) -> str:
     return f"<p>{render_text(item)}</p>"
 
 
+def _num(n: int | str) -> str:
+    return f'<span class="ir-num">{n}</span>' if n else ""
+
+
 def render_section(s: Section) -> str:
     """A numbered section: heading, its question, its findings, then its paragraphs, tables and figures."""
-    num = f"{s.number}. " if s.number else ""
     q = f'<p class="ir-question"><em>{render_text(s.question)}</em></p>' if s.question else ""
-    findings = ("<ul class=\"ir-findings\">" + "".join(f"<li>{render_text(x)}</li>" for x in s.findings) + "</ul>"
+    findings = ('<ul class="ir-findings">' + "".join(f"<li>{render_text(x)}</li>" for x in s.findings) + "</ul>"
                 if s.findings else "")
     body = "\n".join(_item_html(i) for i in s.items)
-    return (f'<div class="ir-report"><section id="sec-{s.id}"><h2>{num}{render_text(s.title)}</h2>{q}{findings}'
-            f"{body}</section></div>")
+    return (f'<div class="ir-report"><section class="ir-section" id="sec-{s.id}"><h2>{_num(s.number)}'
+            f"{render_text(s.title)}</h2>{q}{findings}{body}</section></div>")
 
 
 def _front_html(r: Report) -> str:
-    params = ", ".join(f"{k} = {v!r}" for k, v in r.parameters.items()) or "defaults"
+    params = " · ".join(f"<code>{html.escape(k)} = {html.escape(repr(v))}</code>"
+                        for k, v in r.parameters.items()) or "defaults"
     keys = r.key_findings
-    key_html = ("<ol>" + "".join(f'<li>{render_text(k)} <a href="#sec-{s.id}">(section {s.number})</a></li>'
-                                 for k, s in keys) + "</ol>") if keys else "<p>No key finding: see the sections.</p>"
-    toc = "".join(f'<li><a href="#sec-{s.id}">{render_text(s.title)}</a></li>' for s in r.sections)
+    key_html = ("<ol>" + "".join(f'<li>{render_text(k)} <a class="ir-ref" href="#sec-{s.id}">→ {s.number}. '
+                                 f"{render_text(s.title)}</a></li>" for k, s in keys) + "</ol>"
+                ) if keys else "<p>No key finding: see the sections.</p>"
+    toc = "".join(f'<li><a href="#sec-{s.id}">{_num(s.number)}{render_text(s.title)}</a></li>' for s in r.sections)
     if r.provenance is not None:
-        toc += '<li value="0"><a href="#sec-provenance">Appendix: sources of every figure</a></li>'
+        toc += f'<li><a href="#sec-provenance">{_num("A")}Appendix: sources of every figure</a></li>'
     tables = [t for t in r.tables if not t.empty]
-    xlsx = (f'<p class="ir-dl"><a download="{html.escape(r.study)}-tables.xlsx" class="ir-xlsx" '
-            f'href="{_data_uri("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", tables_xlsx(tables))}">'
-            f"Download all {len(tables)} tables (XLSX, full precision)</a></p>") if tables else ""
+    xlsx = (f'<p class="ir-dl"><a download="{_attr(r.study)}-tables.xlsx" class="ir-xlsx" '
+            f'href="{_data_uri(_XLSX, tables_xlsx(tables))}">Download all {len(tables)} tables '
+            "(XLSX, one sheet each, full precision)</a></p>") if tables else ""
     intro = f"<p>{render_text(r.intro)}</p>" if r.intro else ""
-    return (f'<style>{REPORT_CSS}</style><div class="ir-report"><header><h1>{render_text(r.title)}</h1>'
+    return (f'<style>{REPORT_CSS}</style><div class="ir-report ir-front"><header class="ir-title">'
+            f"<h1>{render_text(r.title)}</h1>"
             f'<p class="ir-question">{render_text(r.question)}</p>'
-            f'<p class="ir-meta">Data: {render_text(r.data)}. Parameters: {html.escape(params)}.</p></header>'
-            f'<div class="ir-key" id="key-findings"><h2>Key findings</h2>{key_html}</div>{intro}'
-            f'<nav class="ir-toc"><h2>Contents</h2><ol>{toc}</ol></nav>{xlsx}</div>')
+            f'<p class="ir-meta"><strong>Data:</strong> {render_text(r.data)}<br><strong>Parameters:</strong> {params}</p>'
+            f'</header><section class="ir-key" id="key-findings"><h2>Key findings</h2>{key_html}</section>{intro}'
+            f'<nav class="ir-toc" aria-label="Contents"><h2>Contents</h2><ol>{toc}</ol></nav>{xlsx}</div>')
 
 
 class Front:
@@ -203,7 +266,7 @@ class Front:
         r = self.report
         first = r.key_findings[0][0] if r.key_findings else ""
         record = {"title": r.title, "question": r.question, "first_finding": re.sub(r"\*\*|`", "", first),
-                  "fingerprint": r.fingerprint, "data_source": r.data}
+                  "fingerprint": r.fingerprint, "data_source": r.data, "front": True}
         return {"text/html": _front_html(r), "text/plain": r.summary(), REPORT_MIMETYPE: record}
 
 
@@ -217,20 +280,15 @@ class Appendix:
         p = self.report.provenance
         if p is None:
             return ""
-        rows = []
         id_col = "id" if "id" in p.frame.columns else p.frame.columns[0]
-        for _, r in p.frame.iterrows():
-            anchor = f"src-{_slug(str(r[id_col]))}"
-            cells = "".join(f"<td>{html.escape('' if pd.isna(r[c.key]) else str(r[c.key]), quote=False)}</td>"
-                            for c in p.columns)
-            rows.append(f'<tr id="{html.escape(anchor)}">{cells}</tr>')
-        head = "".join(f"<th scope=\"col\">{html.escape(c.label, quote=False)}</th>" for c in p.columns)
-        dl = (f'<p class="ir-dl"><a download="{html.escape(self.report.study)}-sources.csv" class="ir-csv" '
-              f'href="{_data_uri("text/csv;charset=utf-8", table_csv(p))}">Download CSV ({len(p.frame)} rows)</a></p>')
-        return (f'<div class="ir-report"><section id="sec-provenance"><h2>Appendix: sources of every figure</h2>'
-                f'<figure class="ir-table" id="table-{p.number}"><figcaption>Table {p.number}. '
-                f'{render_text(p.caption)}</figcaption><div class="ir-scroll"><table class="ir"><thead><tr>{head}'
-                f'</tr></thead><tbody>{"".join(rows)}</tbody></table></div>{dl}</figure></section></div>')
+        anchors = [source_anchor(x) for x in p.frame[id_col]]
+        return ('<div class="ir-report"><section class="ir-section" id="sec-provenance">'
+                f"<h2>{_num('A')}Appendix: sources of every figure</h2>{render_table(p, row_anchors=anchors)}"
+                "</section></div>")
+
+    def __repr__(self) -> str:
+        p = self.report.provenance
+        return "No provenance appendix." if p is None else repr(p)
 
 
 def render_report(r: Report) -> str:

@@ -1,10 +1,13 @@
-"""The studies: one module per study, each holding its tables and its narrative.
+"""The studies: one module per study, each with the tables it shows and its narrative.
 
-* :mod:`analysis.studies.overview` (00): what the dataset holds;
-* :mod:`analysis.studies.growth` (01): investment growth, its components and the investment race (赛马);
-* :mod:`analysis.studies.funds` (02): fund leverage;
-* :mod:`analysis.studies.targets` (03): targets against actual outcomes.
+Each module has one function per section (selected data in, :class:`analysis.reporting.Section` out) and
+``run(**params) -> Report``, which validates the parameters, loads and selects the data and builds every section
+(:mod:`analysis.reporting.model`). A notebook only calls ``run`` and displays the report's parts.
 
-Each module's ``run(**params)`` validates the study's parameters, loads and selects the data, builds every
-section and returns a :class:`analysis.reporting.Report`; its notebook only displays it.
+* :mod:`analysis.studies.overview`: 00, what the dataset holds.
+* :mod:`analysis.studies.growth`: 01, investment growth, components and the investment race (a package: ``tables``
+  and ``report``).
+* :mod:`analysis.studies.funds`: 02, fund matrix and leverage (a package: ``tables`` and ``report``).
+* :mod:`analysis.studies.targets`: 03, targets, milestones and what happened (a package: ``tables`` and
+  ``report``).
 """

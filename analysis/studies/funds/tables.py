@@ -1,8 +1,10 @@
-"""Tables for the fund-leverage study (notebook ``02-fund-leverage``): the fund matrix (基金矩阵) and its ratios.
+"""Study 02, fund matrix and leverage: the tables (the report that shows them: :mod:`.report`).
 
-Each function builds the table one section of the study shows, from a :class:`analysis.io.Dataset`, pandas in and
-pandas out; the notebook only calls them, displays the results and writes prose from their values. The formulas
-are those of :mod:`analysis.funds` (``shared/domain.md``, section Funds):
+Each table function builds what one section of the report shows from a :class:`analysis.io.Dataset`, pandas in
+and pandas out (:func:`fund_groups_table`, :func:`fund_matrix_table`, :func:`ratio_table`, :func:`ratio_totals`,
+:func:`planned_summary`, :func:`stake_values`, :func:`policy_table`, ...).
+
+The formulas are those of :mod:`analysis.funds`:
 
 ==================  ==============================  ===========================================================
 measure             formula                         unit
@@ -18,10 +20,11 @@ money per item      amount / n_investments          money per investment of a gr
 A planned fund's size is a *target*: its ratios use ``target_size`` as the basis and say so. Qualifiers are kept
 and carried through every ratio (:func:`analysis.funds.ratio_qualifier`): ``近200亿元`` over 18 funds is *just
 under* 11.11亿元 per fund, an upper bound. A row with ``n_funds`` > 1 is a group of funds reported together, and
-rows with ``part_of`` break a group down by type, carrying counts only: money is taken from top-level rows only.
+rows with ``part_of`` break a group down by type, carrying counts only: money is taken from top-level rows only
+(``data/CODEBOOK.md``, table funds).
 
 Selection (:func:`restrict`): regions, the period the figures refer to (the ``as_of`` column of the tables), a
-date by which they were stated, and whether planned funds count. The section functions then take the restricted
+date by which they were stated, and whether planned funds count. The table functions then take the restricted
 dataset and, again, an optional list of regions.
 """
 
@@ -34,13 +37,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import stats as _stats
-from .funds import (POLICY_LEVERAGE_RANGE, RATIO_QUALIFIERS, aggregate_funds, fund_ratios,
-                    implied_company_value, is_breakdown, money_per_project, policy_context, ratio_qualifier)
-from .io import Dataset
-from .params import region_list
-from .periods import PeriodParseError, parse_period, period_bounds
-from .report import fmt_money, fmt_num
+from ... import stats as _stats
+from ...funds import (POLICY_LEVERAGE_RANGE, RATIO_QUALIFIERS, aggregate_funds, fund_ratios, implied_company_value,
+                      is_breakdown, money_per_project, policy_context, ratio_qualifier)
+from ...io import Dataset
+from ...params import check_study_params, region_list
+from ...periods import parse_period, period_bounds
+from ...reporting.format import fmt_money, fmt_num
 
 __all__ = [
     "POLICY_REINVESTMENT_RANGE",
@@ -65,10 +68,12 @@ __all__ = [
     "policy_table",
     "leverage_frame",
     "sample_size",
+    "ratio_record_table",
+    "check_include_planned",
 ]
 
 #: Reinvestment (返投) requirements common in policy documents until the 2025 national guidance asked to lower or
-#: drop them, as a multiple of the public contribution (shared/domain.md, section Funds).
+#: drop them, as a multiple of the public contribution (context beside :data:`analysis.funds.POLICY_LEVERAGE_RANGE`).
 POLICY_REINVESTMENT_RANGE = (1.0, 2.0)
 
 #: Order of the fund statuses in the tables: set up by the as-of date, set up during the period, announced.
@@ -139,6 +144,15 @@ def _status_rank(status: pd.Series) -> pd.Series:
     return status.map(order).fillna(len(order)).astype(int)
 
 
+def _sorted_with_source(out: pd.DataFrame, rows: pd.DataFrame, then: str) -> pd.DataFrame:
+    """``out`` with the ``as_of``, ``doc``, ``line`` and ``note`` of ``rows``, sorted by region, status (existing,
+    new, planned) and the column ``then``."""
+    for c in ("as_of", "doc", "line", "note"):
+        out[c] = rows[c]
+    key = pd.DataFrame({"r": out["region"], "s": _status_rank(out["status"]), "t": out[then]})
+    return out.loc[key.sort_values(["r", "s", "t"], kind="stable").index]
+
+
 def bound_word(qualifier):
     """What a qualifier says about the true value, in words.
 
@@ -176,6 +190,15 @@ def bound_word(qualifier):
     return _BOUND_WORDS[qualifier]
 
 
+def _qualifier_or_exact(qualifier) -> str:
+    """A ratio qualifier checked against :data:`analysis.funds.RATIO_QUALIFIERS`; a missing one is exact."""
+    if qualifier is None or qualifier is pd.NA or (isinstance(qualifier, float) and np.isnan(qualifier)):
+        return "exact"
+    if qualifier not in _PREFIX:
+        raise ValueError(f"qualifier: expected one of {', '.join(RATIO_QUALIFIERS)}, got {qualifier!r}")
+    return qualifier
+
+
 def format_money(value, qualifier=None, currency: str = "yuan", digits: int = 3) -> str:
     """Money as the report writes it: 亿元 or 万元, with its qualifier (``近11.11亿元``, ``about at most 430亿元``).
 
@@ -208,10 +231,7 @@ def format_money(value, qualifier=None, currency: str = "yuan", digits: int = 3)
     """
     if currency not in ("yuan", "usd"):
         raise ValueError(f"currency: expected 'yuan' or 'usd', got {currency!r}")
-    if qualifier is None or qualifier is pd.NA or (isinstance(qualifier, float) and np.isnan(qualifier)):
-        qualifier = "exact"
-    if qualifier not in _PREFIX:
-        raise ValueError(f"qualifier: expected one of {', '.join(RATIO_QUALIFIERS)}, got {qualifier!r}")
+    qualifier = _qualifier_or_exact(qualifier)
     if value is None or value is pd.NA or np.isnan(value):
         return "n/a"
     return fmt_money(value, qualifier, currency, digits=digits)
@@ -249,10 +269,7 @@ def format_measure(value, qualifier=None, unit: str = "multiple", currency: str 
         return format_money(value, qualifier, currency)
     if unit not in ("multiple", "fraction"):
         raise ValueError(f"unit: expected 'multiple', 'fraction' or 'money', got {unit!r}")
-    if qualifier is None or qualifier is pd.NA or (isinstance(qualifier, float) and np.isnan(qualifier)):
-        qualifier = "exact"
-    if qualifier not in _PREFIX:
-        raise ValueError(f"qualifier: expected one of {', '.join(RATIO_QUALIFIERS)}, got {qualifier!r}")
+    qualifier = _qualifier_or_exact(qualifier)
     if value is None or value is pd.NA or np.isnan(value):
         return "n/a"
     number = f"{fmt_num(value, 2)}×" if unit == "multiple" else f"{fmt_num(value * 100, 1)} %"
@@ -339,7 +356,8 @@ def restrict(ds: Dataset, regions=None, period=None, as_of=None, include_planned
         Keep rows whose ``as_of`` period lies within this period (grammar of :mod:`analysis.periods`):
         ``2022`` keeps ``2022`` and ``2022-05-31`` but not ``2023``. None: every period.
     as_of : None, str or pandas.Timestamp
-        Keep rows whose ``as_of`` period ends on or before this date (figures stated by then). None: no limit.
+        Keep rows whose ``as_of`` period ends on or before this date, ``YYYY-MM-DD`` (figures stated by then; read
+        by :func:`analysis.params.check_study_params`). None: no limit.
     include_planned : bool
         False drops funds with status ``planned`` (announced, not set up).
 
@@ -362,26 +380,12 @@ def restrict(ds: Dataset, regions=None, period=None, as_of=None, include_planned
     """
     _check_dataset(ds, "restrict")
     regs = region_list(regions, "restrict: regions")
-    per = None
-    if period is not None and str(period).strip():
-        if isinstance(period, bool) or not isinstance(period, (str, int)):
-            raise ValueError(f"restrict: period: expected a period such as 2022 or 2022Q1, got {period!r}")
-        try:
-            per = parse_period(str(period))
-        except PeriodParseError as e:
-            raise ValueError(f"restrict: period: {e}") from None
-        if not per.known:
-            raise ValueError(f"restrict: period: expected a known period, got {period!r}")
-    date = None
-    if as_of is not None and str(as_of).strip():
-        try:
-            date = pd.Timestamp(as_of)
-        except (ValueError, TypeError):
-            raise ValueError(f"restrict: as_of: expected a date YYYY-MM-DD, got {as_of!r}") from None
-        if pd.isna(date):
-            raise ValueError(f"restrict: as_of: expected a date YYYY-MM-DD, got {as_of!r}")
-    if not isinstance(include_planned, (bool, np.bool_)):
-        raise ValueError(f"restrict: include_planned: expected True or False, got {include_planned!r}")
+    checked = check_study_params(period=period, as_of=as_of)  # the one period check and as-of parser
+    per = parse_period(checked.period) if checked.period is not None else None
+    if per is not None and not per.known:
+        raise ValueError(f"restrict: period: expected a known period, got {period!r}")
+    date = checked.as_of
+    check_include_planned(include_planned)
 
     funds = ds.funds
     top = ~is_breakdown(funds)
@@ -440,7 +444,7 @@ def fund_groups_table(ds: Dataset, regions=None) -> pd.DataFrame:
     }, index=top.index)
     out["n_funds_text"] = _count_texts(out["n_funds"])
     out["is_group"] = (out["n_funds"].fillna(1) > 1).astype(bool)
-    out["breakdown"] = top["fund_id"].map(breakdown).fillna("").astype(object)
+    out["breakdown"] = top["fund_id"].map(breakdown).astype(object).fillna("")
     out["total_size"] = top["total_size"].astype(float)
     out["total_size_qualifier"] = top["total_size_qualifier"].astype(object).where(out["total_size"].notna())
     out["size_text"] = _money_texts(out["total_size"], out["total_size_qualifier"], top["currency"])
@@ -448,10 +452,7 @@ def fund_groups_table(ds: Dataset, regions=None) -> pd.DataFrame:
     out["avg_size_qualifier"] = ratios["avg_size_qualifier"].astype(object).where(out["avg_size"].notna())
     out["avg_size_bound"] = bound_word(out["avg_size_qualifier"])
     out["avg_size_text"] = _money_texts(out["avg_size"], out["avg_size_qualifier"], top["currency"])
-    for c in ("as_of", "doc", "line", "note"):
-        out[c] = top[c]
-    order = pd.DataFrame({"r": out["region"], "s": _status_rank(out["status"]), "p": out["sponsor"]})
-    return out.loc[order.sort_values(["r", "s", "p"], kind="stable").index]
+    return _sorted_with_source(out, top, "sponsor")
 
 
 def fund_matrix_table(ds: Dataset, regions=None) -> pd.DataFrame:
@@ -887,10 +888,7 @@ def planned_vs_existing(ds: Dataset, regions=None) -> pd.DataFrame:
     out["n_funds_text"] = _count_texts(out["n_funds"])
     out["size_bound"] = bound_word(q)
     out["size_text"] = _money_texts(size, q, top["currency"])
-    for c in ("as_of", "doc", "line", "note"):
-        out[c] = top[c]
-    key = pd.DataFrame({"r": out["region"], "s": _status_rank(out["status"]), "f": out["fund_id"]})
-    return out.loc[key.sort_values(["r", "s", "f"], kind="stable").index]
+    return _sorted_with_source(out, top, "fund_id")
 
 
 def planned_summary(ds: Dataset, regions=None) -> pd.DataFrame:
@@ -1183,3 +1181,59 @@ def sample_size(ds: Dataset, regions=None) -> SampleSize:
     if cov.empty:
         return SampleSize(0, 0)
     return SampleSize(int(cov["with_size_and_committed"].sum()), int(cov["funds_with_size_and_committed"].sum()))
+
+
+def ratio_record_table(ds: Dataset, regions=None) -> pd.DataFrame:
+    """Each fund record's figures and ratios side by side: the wide view of :func:`ratio_table`.
+
+    Parameters
+    ----------
+    ds : Dataset
+    regions : None, str or list of str
+        Regions to show (None: all in ``ds``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per top-level fund record with at least one ratio, sorted as :func:`ratio_table`; columns
+        ``fund_id``, ``region``, ``sponsor``, ``fund_type``, ``status``, ``n_funds``, ``currency``,
+        ``total_size`` (a target size for planned funds), ``committed``, ``paid_in`` (money, with their
+        ``*_qualifier``), and ``leverage`` (×),
+        ``paid_in_ratio``, ``public_share`` (fractions), ``avg_size`` (money per fund, groups only), each with
+        its ``*_qualifier``. NaN where the record does not state what a ratio needs.
+
+    Raises
+    ------
+    ValueError
+        For a non-Dataset, malformed regions or the input errors of :func:`analysis.funds.fund_ratios`.
+    """
+    top = _top_level(_funds_in(ds, regions, "ratio_record_table"))
+    ids = ratio_table(ds, regions)["fund_id"].drop_duplicates()
+    cols = ["fund_id", "region", "sponsor", "fund_type", "status", "n_funds", "currency"]
+    t = top.set_index("fund_id").loc[ids].reset_index()
+    out = t[cols].copy()
+    for c in _MONEY:
+        out[c] = t[c].astype(float)
+        out[f"{c}_qualifier"] = t[f"{c}_qualifier"].astype(object).where(out[c].notna())
+    r = fund_ratios(t) if len(t) else pd.DataFrame(columns=[m[1] for m in _MEASURES] + [m[2] for m in _MEASURES])
+    for measure, vcol, qcol, _b, _u in _MEASURES:
+        out[measure] = r[vcol].astype(float).to_numpy()
+        out[f"{measure}_qualifier"] = r[qcol].astype(object).to_numpy()
+    group = out["n_funds"].astype("Float64").fillna(1) > 1
+    out["avg_size"] = out["avg_size"].where(group)
+    out["avg_size_qualifier"] = out["avg_size_qualifier"].where(out["avg_size"].notna())
+    return out
+
+
+def check_include_planned(include_planned) -> bool:
+    """The study's own parameter ``include_planned``: True or False.
+
+    Raises
+    ------
+    ValueError
+        For anything else, naming the parameter and the value.
+    """
+    if not isinstance(include_planned, (bool, np.bool_)):
+        raise ValueError(f"parameter include_planned: expected True or False, got {type(include_planned).__name__} "
+                         f"{include_planned!r}")
+    return bool(include_planned)

@@ -1,22 +1,24 @@
-"""What the investment-growth study (notebook ``01-investment-growth``) picks from a dataset.
+"""Study 01's tables: what the investment-growth study picks from a dataset, in tidy frames.
 
 Taizhou's investment race (投资"赛马") ranks counties each quarter on fixed-asset investment growth and pays
 the top ones; its scoreboard (晾晒表) publishes the ranks. This module selects, from a
 :class:`~analysis.io.Dataset` (or its ``observations`` table), the figures each section of the study needs and
-puts them in tidy frames; the arithmetic itself is :mod:`analysis.growth` and :mod:`analysis.stats`.
+puts them in tidy frames; the arithmetic itself is :mod:`analysis.growth` and :mod:`analysis.stats`, the
+sentences, tables and figures of the report :mod:`analysis.studies.growth.report`.
 
 * :func:`select_observations`: actual, sound figures of the regions, period and date asked for;
-* :func:`levels_and_rates`, :func:`format_levels`, :func:`revision_table`: levels, year-on-year rates, implied
-  bases (with their bound direction) and, where the prior year was published, revision factors;
+* :func:`levels_and_rates`, :func:`revision_table`: levels, year-on-year rates, implied bases (with their bound
+  direction) and, where the prior year was published, revision factors;
 * :func:`component_keys`, :func:`component_table`, :func:`component_check`, :func:`pull_frame`,
   :func:`subarea_shares`: a total (fixed-asset investment) and its components (government and industrial
   investment) for the same region, entity and period, their pulls (拉动) and contribution shares (贡献率);
 * :func:`count_value_pairs`: a count (new-start projects) beside its value (their investment) → average size;
 * :func:`times_readings`: figures written ``增长N倍`` and the base each reading implies;
 * :func:`region_parents`, :func:`growth_panel`, :func:`left_out_regions`, :func:`race_table`,
-  :func:`race_stability`, :func:`reward_counts`: the scoreboard;
+  :func:`race_stability`, :func:`reward_counts`, :func:`race_rewards`: the scoreboard;
 * :func:`level_series`, :func:`trend_table`: trend growth where a series has enough levels;
-* :func:`used_obs_ids`: the observations a study used, for :func:`analysis.report.provenance`.
+* :func:`growth_bars`: the rows the levels chart draws;
+* :func:`used_obs_ids`: the observations a study used, for :func:`analysis.reporting.provenance`.
 
 Conventions: growth rates in percent (13.7 means +13.7 %), pulls in percentage points (pp), contribution
 shares as fractions, levels in the dataset's base units (yuan, counts) unless a column says 亿元.
@@ -27,20 +29,20 @@ plans are never mixed in. ``entity`` is empty (NaN) for a region as a whole; two
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .growth import (ComponentCheck, check_components, decompose_growth, implied_base_bound, rank_stability,
+from ...growth import (ComponentCheck, check_components, decompose_growth, implied_base_bound, rank_stability,
                      scoreboard)
-from .io import Dataset
-from .params import region_list
-from .periods import PeriodParseError, parse_period, period_bounds, period_order
-from .report import fmt_money, fmt_num, fmt_pct
-from .stats import MIN_N, trend_growth
-from .units import QuantityParseError, parse_quantity
+from ...io import Dataset
+from ...params import region_list
+from ...periods import PeriodParseError, parse_period, period_bounds, period_order
+from ...stats import MIN_N, trend_growth
+from ...units import LOWER_BOUND_QUALIFIERS, UPPER_BOUND_QUALIFIERS, QuantityParseError, parse_quantity
 
 __all__ = [
     "TOTAL_INDICATOR",
@@ -50,7 +52,6 @@ __all__ = [
     "select_observations",
     "is_investment_indicator",
     "levels_and_rates",
-    "format_levels",
     "prior_year_label",
     "revision_table",
     "component_keys",
@@ -71,12 +72,11 @@ __all__ = [
     "trend_table",
     "used_obs_ids",
     "growth_bars",
-    "format_components",
-    "format_pairs",
-    "format_times",
     "race_rewards",
 ]
 
+# TODO(vocab): which indicators are components of which total, and which counts pair with which values, belong
+# in data/default/indicators.csv (issue 9, item 3); until its API is on main they are these two constants.
 #: The total whose components the study decomposes (固定资产投资).
 TOTAL_INDICATOR = "fixed_asset_investment"
 #: Its components as the documents report them: 政府性投入 and 工业性投入.
@@ -84,9 +84,13 @@ COMPONENT_INDICATORS = ("government_investment", "industrial_investment")
 #: Count indicator → the indicator of the same items' value (新开工项目 → 新开工项目总投资).
 COUNT_VALUE_PAIRS = {"new_start_projects": "new_start_projects_investment"}
 
+#: What the table functions read: a dataset, or its observations table.
+Data = Dataset | pd.DataFrame
+#: Regions as a study parameter: names, a comma-separated string, or None for every region with data.
+Regions = str | Sequence[str] | None
+
 _OBS_COLUMNS = ("obs_id", "region", "entity", "period", "indicator", "status", "value", "unit", "qualifier",
                 "yoy_pct", "yoy_qualifier", "quality", "doc", "line")
-_BOUND_QUALIFIER = {"exact": "exact", "upper": "at_most", "lower": "at_least", "about": "about"}
 _KINDS_PER_YEAR = {"year": 1, "quarter": 4, "month": 12}
 
 
@@ -103,6 +107,18 @@ def _observations(data: Any, name: str = "data") -> pd.DataFrame:
     if missing:
         raise ValueError(f"{name}: the observations frame lacks column(s) {missing}")
     return data
+
+
+def _require(frame: Any, name: str, producer: str, columns: list[str]) -> None:
+    """Raise a ValueError naming the argument unless ``frame`` is a DataFrame with ``columns`` (the output of
+    ``producer``)."""
+    if not isinstance(frame, pd.DataFrame) or any(c not in frame.columns for c in columns):
+        raise ValueError(f"{name}: expected the output of {producer} (columns {columns})")
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    """An empty frame with these columns (what a function returns when nothing is reported)."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
 
 
 def _entity_key(s: pd.Series) -> pd.Series:
@@ -165,7 +181,8 @@ class Selection:
     as_of: str | None
 
 
-def select_observations(data: Any, regions: Any = None, period: Any = None, as_of: Any = None) -> Selection:
+def select_observations(data: Data, regions: Regions = None, period: str | int | None = None,
+                        as_of: str | pd.Timestamp | None = None) -> Selection:
     """Actual, sound observations of the regions and period asked for, as of a date.
 
     Parameters
@@ -239,7 +256,8 @@ def select_observations(data: Any, regions: Any = None, period: Any = None, as_o
 # --- levels and rates ---------------------------------------------------------------------------------------
 
 
-def is_investment_indicator(indicators: Any, units: Any = None) -> pd.Series:
+def is_investment_indicator(indicators: pd.Series | Sequence[str],
+                            units: pd.Series | Sequence[str] | None = None) -> pd.Series:
     """Whether each indicator is an investment amount.
 
     Parameters
@@ -289,7 +307,8 @@ def _bound(level: float, growth: float, level_q: Any, growth_q: Any) -> str:
     return implied_base_bound(level, growth, level_qualifier=lq, growth_qualifier=gq).bound
 
 
-def levels_and_rates(data: Any, indicators: Any = None, *, investment_only: bool = True) -> pd.DataFrame:
+def levels_and_rates(data: Data, indicators: Sequence[str] | None = None, *,
+                     investment_only: bool = True) -> pd.DataFrame:
     """Levels with their year-on-year rates, implied bases and increments, one row per reported figure.
 
     Parameters
@@ -348,72 +367,6 @@ def levels_and_rates(data: Any, indicators: Any = None, *, investment_only: bool
     return _in_data_order(out, ["region", "period", "indicator"])
 
 
-def _fmt_level(value: float, qualifier: Any, unit: Any) -> str:
-    if not np.isfinite(value):
-        return ""
-    q = qualifier if isinstance(qualifier, str) and qualifier else "exact"
-    try:
-        return fmt_money(value, q, unit if isinstance(unit, str) else "yuan")
-    except KeyError:
-        return f"{fmt_num(value)} {unit}"
-
-
-def format_levels(table: pd.DataFrame) -> pd.DataFrame:
-    """The table of :func:`levels_and_rates` as text for display, qualifiers and bounds written out.
-
-    Parameters
-    ----------
-    table : DataFrame
-        Output of :func:`levels_and_rates`.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``region``, ``entity``, ``period``, ``indicator``, ``level`` (e.g. ``132亿元``), ``growth``
-        (e.g. ``more than +700.00 %``), ``as written`` (the rate as the document writes it), ``implied base``
-        (e.g. ``不超过16.5亿元``: at most) and ``increment``; same index.
-
-    Raises
-    ------
-    ValueError
-        If ``table`` lacks a column of :func:`levels_and_rates`.
-
-    Notes
-    -----
-    Bounds: 'upper' is written 不超过 (at most), 'lower' 超 (at least), 'about' 约, 'none' as
-    ``… (no bound)``. ``increment = level - base``: with an exact level it is bounded the other way from the
-    base (a base of at most 16.5亿元 under 132亿元 leaves an increment of at least 115.5亿元); with a bounded
-    level it is marked ``(no bound)`` unless the base is exact and the level's bound carries over.
-    """
-    need = ["region", "entity", "period", "indicator", "indicator_zh", "level", "unit", "level_qualifier",
-            "growth_pct", "growth_qualifier", "yoy_raw", "base", "increment", "base_bound"]
-    missing = [c for c in need if c not in table.columns]
-    if missing:
-        raise ValueError(f"table: lacks column(s) {missing}; pass the output of levels_and_rates")
-    flip = {"upper": "lower", "lower": "upper", "about": "about", "exact": "exact", "none": "none"}
-    base_txt, inc_txt = [], []
-    for b, inc, bound, unit, lq in zip(table["base"], table["increment"], table["base_bound"], table["unit"],
-                                       table["level_qualifier"]):
-        if bound == "":
-            base_txt.append("")
-            inc_txt.append("")
-            continue
-        base_txt.append(_fmt_level(b, _BOUND_QUALIFIER.get(bound, "exact"), unit)
-                        + (" (no bound)" if bound == "none" else ""))
-        level_exact = not isinstance(lq, str) or lq in ("", "exact")
-        inc_bound = flip[bound] if level_exact else "none"
-        inc_txt.append(_fmt_level(inc, _BOUND_QUALIFIER.get(inc_bound, "exact"), unit)
-                       + (" (no bound)" if inc_bound == "none" else ""))
-    growth_txt = [fmt_pct(g, 2, gq if isinstance(gq, str) else None, signed=True) if np.isfinite(g) else ""
-                  for g, gq in zip(table["growth_pct"], table["growth_qualifier"])]
-    return pd.DataFrame({
-        "region": table["region"], "entity": table["entity"].fillna(""), "period": table["period"],
-        "indicator": table["indicator_zh"].astype(str) + " (" + table["indicator"].astype(str) + ")",
-        "level": [_fmt_level(v, q, u) for v, q, u in zip(table["level"], table["level_qualifier"], table["unit"])],
-        "growth": growth_txt, "as written": table["yoy_raw"].fillna(""), "implied base": base_txt,
-        "increment": inc_txt,
-    }, index=table.index)
-
 
 _YEAR_IN_LABEL = re.compile(r"\d{4}")
 
@@ -456,7 +409,7 @@ def prior_year_label(label: str) -> str | None:
         return None
 
 
-def revision_table(data: Any, table: pd.DataFrame) -> pd.DataFrame:
+def revision_table(data: Data, table: pd.DataFrame) -> pd.DataFrame:
     """Implied bases against prior-year levels published in the same dataset (revision factors).
 
     Parameters
@@ -471,7 +424,7 @@ def revision_table(data: Any, table: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         One row per figure whose prior-year level is in ``data``: ``obs_id``, ``region``, ``entity``,
-        ``indicator``, ``period``, ``base`` (implied), ``prior_period``, ``prior_obs_id``, ``published_prior``
+        ``indicator``, ``unit``, ``period``, ``base`` (implied), ``prior_period``, ``prior_obs_id``, ``published_prior``
         and ``revision_factor`` (implied / published, 1 = no revision). Empty (with these columns) when none.
 
     Raises
@@ -485,7 +438,7 @@ def revision_table(data: Any, table: pd.DataFrame) -> pd.DataFrame:
     revised bases that are not back-filled, so a factor away from 1 is information about revisions, not an error.
     """
     obs = _observations(data)
-    cols = ["obs_id", "region", "entity", "indicator", "period", "base", "prior_period", "prior_obs_id",
+    cols = ["obs_id", "region", "entity", "indicator", "unit", "period", "base", "prior_period", "prior_obs_id",
             "published_prior", "revision_factor"]
     if not isinstance(table, pd.DataFrame) or "base" not in table.columns:
         raise ValueError("table: expected the output of levels_and_rates")
@@ -508,7 +461,8 @@ def revision_table(data: Any, table: pd.DataFrame) -> pd.DataFrame:
 # --- components: pull and contribution share ---------------------------------------------------------------
 
 
-def component_keys(data: Any, total: str = TOTAL_INDICATOR, components: Any = COMPONENT_INDICATORS) -> pd.DataFrame:
+def component_keys(data: Data, total: str = TOTAL_INDICATOR,
+                   components: Sequence[str] = COMPONENT_INDICATORS) -> pd.DataFrame:
     """Region, entity and period where a total and at least one of its components are both reported.
 
     Parameters
@@ -556,8 +510,8 @@ def component_keys(data: Any, total: str = TOTAL_INDICATOR, components: Any = CO
     return _in_data_order(out, ["region", "period"]).reset_index(drop=True)
 
 
-def component_table(data: Any, region: str, period: str, entity: Any = None, *, total: str = TOTAL_INDICATOR,
-                    components: Any = COMPONENT_INDICATORS) -> pd.DataFrame:
+def component_table(data: Data, region: str, period: str, entity: str | None = None, *, total: str = TOTAL_INDICATOR,
+                    components: Sequence[str] = COMPONENT_INDICATORS) -> pd.DataFrame:
     """The total and its components reported for one region, entity and period.
 
     Parameters
@@ -666,7 +620,7 @@ def component_check(table: pd.DataFrame) -> ComponentCheck:
                             comp["growth_pct"].astype(float))
 
 
-def pull_frame(check: ComponentCheck, label: str, names: Any = None) -> pd.DataFrame:
+def pull_frame(check: ComponentCheck, label: str, names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The long frame :func:`analysis.plots.pull_contribution` draws, from a component check.
 
     Parameters
@@ -702,7 +656,7 @@ def pull_frame(check: ComponentCheck, label: str, names: Any = None) -> pd.DataF
                          "total_pct": float(check.checks.loc["growth_rate", "reported"])})
 
 
-def subarea_shares(data: Any, indicators: Any = COMPONENT_INDICATORS + (TOTAL_INDICATOR,)) -> pd.DataFrame:
+def subarea_shares(data: Data, indicators: Sequence[str] = COMPONENT_INDICATORS + (TOTAL_INDICATOR,)) -> pd.DataFrame:
     """Figures of a sub-area (entity set) as a share of the same figure for its whole region.
 
     Parameters
@@ -716,13 +670,13 @@ def subarea_shares(data: Any, indicators: Any = COMPONENT_INDICATORS + (TOTAL_IN
     -------
     DataFrame
         One row per sub-area figure with a whole-region figure of the same indicator, unit and period:
-        ``region``, ``entity``, ``period``, ``indicator``, ``level`` (sub-area), ``region_level``, ``share``
+        ``region``, ``entity``, ``period``, ``indicator``, ``unit``, ``level`` (sub-area), ``region_level``, ``share``
         (fraction), ``obs_id``, ``region_obs_id``. Empty (with these columns) when none.
 
     Raises
     ------
     ValueError
-        For ``data`` of the wrong type.
+        For ``data`` that is neither a Dataset nor an observations frame with the study's columns.
 
     Notes
     -----
@@ -734,7 +688,8 @@ def subarea_shares(data: Any, indicators: Any = COMPONENT_INDICATORS + (TOTAL_IN
                & obs["indicator"].isin(list(indicators))]
     whole = good[good["entity"].isna()]
     part = good[good["entity"].notna()]
-    cols = ["region", "entity", "period", "indicator", "level", "region_level", "share", "obs_id", "region_obs_id"]
+    cols = ["region", "entity", "period", "indicator", "unit", "level", "region_level", "share", "obs_id",
+            "region_obs_id"]
     right = pd.DataFrame({"region": whole["region"], "period": whole["period"], "indicator": whole["indicator"],
                           "unit": whole["unit"], "region_level": whole["value"].astype(float),
                           "region_obs_id": whole["obs_id"]}).drop_duplicates(
@@ -744,7 +699,7 @@ def subarea_shares(data: Any, indicators: Any = COMPONENT_INDICATORS + (TOTAL_IN
                          "obs_id": part["obs_id"]})
     m = left.merge(right, on=["region", "period", "indicator", "unit"], how="inner")
     if m.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        return _empty(cols)
     m["share"] = m["level"] / m["region_level"]
     return m[cols].reset_index(drop=True)
 
@@ -752,17 +707,13 @@ def subarea_shares(data: Any, indicators: Any = COMPONENT_INDICATORS + (TOTAL_IN
 # --- count versus value --------------------------------------------------------------------------------------
 
 
-_LOWER = {"at_least", "more_than"}
-_UPPER = {"at_most", "just_under"}
-
-
 def _avg_bound(count_q: Any, value_q: Any) -> str:
     """Bound direction of (1+gv)/(1+gc): rises with gv, falls with gc."""
     def d(q: Any, flip: bool) -> str:
         q = q if isinstance(q, str) else "exact"
-        if q in _LOWER:
+        if q in LOWER_BOUND_QUALIFIERS:
             return "upper" if flip else "lower"
-        if q in _UPPER:
+        if q in UPPER_BOUND_QUALIFIERS:
             return "lower" if flip else "upper"
         return "about" if q == "about" else "exact"
     dirs = {d(value_q, False), d(count_q, True)} - {"exact"}
@@ -773,7 +724,7 @@ def _avg_bound(count_q: Any, value_q: Any) -> str:
     return "about" if "about" in dirs else dirs.pop()
 
 
-def count_value_pairs(data: Any, pairs: Any = None) -> pd.DataFrame:
+def count_value_pairs(data: Data, pairs: Mapping[str, str] | None = None) -> pd.DataFrame:
     """A count indicator beside its value indicator for the same region, entity and period.
 
     Parameters
@@ -792,7 +743,8 @@ def count_value_pairs(data: Any, pairs: Any = None) -> pd.DataFrame:
         where only a rate is reported), ``count_growth_pct``, ``count_growth_qualifier``, ``value_growth_pct``,
         ``value_growth_qualifier`` (percent), ``average_size`` (value / count, base units per item),
         ``average_size_growth_pct`` (percent; NaN unless both rates are reported), ``average_size_bound``
-        ('exact', 'lower', 'upper', 'about', 'none'; '' where no growth), ``count_obs_id``, ``value_obs_id``.
+        ('exact', 'lower', 'upper', 'about', 'none'; '' where no growth), ``value_unit`` (of the value and the
+        average size: ``yuan``, ``usd``), ``count_obs_id``, ``value_obs_id``.
         Empty (with these columns) when no pair is reported.
 
     Raises
@@ -806,7 +758,7 @@ def count_value_pairs(data: Any, pairs: Any = None) -> pd.DataFrame:
     which assumes both rates cover the same set of projects. A lower-bounded value growth makes it a lower
     bound; a lower-bounded count growth an upper bound.
     """
-    from .growth import average_size_growth
+    from ...growth import average_size_growth
 
     obs = _observations(data)
     pairs = dict(COUNT_VALUE_PAIRS if pairs is None else pairs)
@@ -814,7 +766,7 @@ def count_value_pairs(data: Any, pairs: Any = None) -> pd.DataFrame:
         raise ValueError(f"pairs: expected a mapping of count indicator names to value indicator names, got {pairs!r}")
     cols = ["region", "entity", "period", "count_indicator", "value_indicator", "count", "value", "count_growth_pct",
             "count_growth_qualifier", "value_growth_pct", "value_growth_qualifier", "average_size",
-            "average_size_growth_pct", "average_size_bound", "count_obs_id", "value_obs_id"]
+            "average_size_growth_pct", "average_size_bound", "value_unit", "count_obs_id", "value_obs_id"]
     good = obs[(obs["status"] == "actual") & (obs["quality"] != "damaged")
                & (obs["value"].notna() | obs["yoy_pct"].notna())]
     frames = []
@@ -823,14 +775,15 @@ def count_value_pairs(data: Any, pairs: Any = None) -> pd.DataFrame:
             r = good[good["indicator"] == ind]
             return pd.DataFrame({"region": r["region"], "_e": _entity_key(r["entity"]), "period": r["period"],
                                  prefix: r["value"].astype(float), f"{prefix}_growth_pct": r["yoy_pct"].astype(float),
-                                 f"{prefix}_growth_qualifier": r["yoy_qualifier"], f"{prefix}_obs_id": r["obs_id"]}
+                                 f"{prefix}_growth_qualifier": r["yoy_qualifier"], f"{prefix}_unit": r["unit"],
+                                 f"{prefix}_obs_id": r["obs_id"]}
                                 ).drop_duplicates(["region", "_e", "period"], keep=False)
         m = side(count_ind, "count").merge(side(value_ind, "value"), on=["region", "_e", "period"], how="inner")
         m["count_indicator"], m["value_indicator"] = count_ind, value_ind
         frames.append(m)
     m = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if m.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        return _empty(cols)
     m["entity"] = m["_e"].where(m["_e"] != "", np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         m["average_size"] = (m["value"] / m["count"]).where(m["count"] > 0)
@@ -847,7 +800,7 @@ def count_value_pairs(data: Any, pairs: Any = None) -> pd.DataFrame:
 # --- 增长N倍 ---------------------------------------------------------------------------------------------------
 
 
-def times_readings(data: Any) -> pd.DataFrame:
+def times_readings(data: Data) -> pd.DataFrame:
     """Figures whose growth is written ``增长N倍``: the base each reading implies, with its bound.
 
     Parameters
@@ -859,7 +812,7 @@ def times_readings(data: Any) -> pd.DataFrame:
     -------
     DataFrame
         One row per such figure: ``obs_id``, ``region``, ``entity``, ``period``, ``indicator``, ``level`` (base
-        units), ``level_qualifier``, ``yoy_raw``, ``n_times`` (N), ``growth_pct`` (the right reading, N × 100 %),
+        units), ``level_qualifier``, ``unit``, ``yoy_raw``, ``n_times`` (N), ``growth_pct`` (the right reading, N × 100 %),
         ``ratio`` (1 + N), ``base`` (level / (1 + N)), ``bound`` ('exact', 'upper', 'lower', 'about', 'none'),
         ``base_if_ratio`` (level / N: the wrong reading 是…的N倍), ``overstatement_pct`` (how much the wrong
         reading overstates the base, percent: (1 + N) / N - 1), ``doc``, ``line``. Empty (with these columns)
@@ -877,10 +830,10 @@ def times_readings(data: Any) -> pd.DataFrame:
     upper bound (:func:`analysis.implied_base_bound`).
     """
     obs = _observations(data)
-    cols = ["obs_id", "region", "entity", "period", "indicator", "level", "level_qualifier", "yoy_raw", "n_times",
+    cols = ["obs_id", "region", "entity", "period", "indicator", "level", "level_qualifier", "unit", "yoy_raw", "n_times",
             "growth_pct", "ratio", "base", "bound", "base_if_ratio", "overstatement_pct", "doc", "line"]
     if "yoy_raw" not in obs.columns:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        return _empty(cols)
     cand = obs[(obs["status"] == "actual") & (obs["quality"] != "damaged") & obs["value"].notna()
                & obs["yoy_raw"].astype(str).str.contains("倍", regex=False) & obs["yoy_raw"].notna()]
     rows = []
@@ -895,13 +848,14 @@ def times_readings(data: Any) -> pd.DataFrame:
         lq = r.qualifier if isinstance(r.qualifier, str) and r.qualifier else "exact"
         bb = implied_base_bound(float(r.value), q, level_qualifier=lq)
         rows.append({"obs_id": r.obs_id, "region": r.region, "entity": r.entity, "period": r.period,
-                     "indicator": r.indicator, "level": float(r.value), "level_qualifier": lq, "yoy_raw": r.yoy_raw,
+                     "indicator": r.indicator, "level": float(r.value), "level_qualifier": lq, "unit": r.unit,
+                     "yoy_raw": r.yoy_raw,
                      "n_times": n, "growth_pct": float(q.value), "ratio": bb.ratio, "base": bb.value, "bound": bb.bound,
                      "base_if_ratio": float(r.value) / n if n > 0 else np.nan,
                      "overstatement_pct": ((1.0 + n) / n - 1.0) * 100.0 if n > 0 else np.nan,
                      "doc": r.doc, "line": r.line})
     if not rows:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        return _empty(cols)
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -913,7 +867,7 @@ def times_readings(data: Any) -> pd.DataFrame:
 PARENT_REASON = "parent of other regions ranked in the period"
 
 
-def region_parents(data: Any) -> pd.Series:
+def region_parents(data: Data) -> pd.Series:
     """Which region lies directly above which, as the dataset says: child region → parent region.
 
     Parameters
@@ -996,8 +950,9 @@ def _ancestors(parents: pd.Series) -> dict[str, set[str]]:
     return up
 
 
-def growth_panel(data: Any, indicator: str = TOTAL_INDICATOR, regions: Any = None, period: Any = None, *,
-                 parents: Any = None) -> pd.DataFrame:
+def growth_panel(data: Data, indicator: str = TOTAL_INDICATOR, regions: Regions = None,
+                 period: str | int | None = None, *,
+                 parents: pd.Series | pd.DataFrame | Mapping[str, str] | None = None) -> pd.DataFrame:
     """Growth rates of one indicator by region and period, with whether each can be ranked and why not.
 
     Parameters
@@ -1083,7 +1038,7 @@ def left_out_regions(panel: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     panel : DataFrame
-        Output of :func:`growth_panel`.
+        Output of :func:`growth_panel`; its ``left_out`` and ``parent_of`` columns are read.
 
     Returns
     -------
@@ -1098,9 +1053,7 @@ def left_out_regions(panel: pd.DataFrame) -> pd.DataFrame:
     ValueError
         If ``panel`` lacks the panel's columns.
     """
-    need = ["region", "period", "left_out", "parent_of"]
-    if not isinstance(panel, pd.DataFrame) or any(c not in panel.columns for c in need):
-        raise ValueError(f"panel: expected the output of growth_panel (columns {need})")
+    _require(panel, "panel", "growth_panel", ["region", "period", "left_out", "parent_of"])
     p = panel[panel["left_out"].astype(bool)]
     rows = []
     for region, g in p.groupby("region", sort=False):
@@ -1116,7 +1069,7 @@ def race_table(panel: pd.DataFrame, k: int = 3) -> pd.DataFrame:
     Parameters
     ----------
     panel : DataFrame
-        Output of :func:`growth_panel`.
+        Output of :func:`growth_panel`; its rankable rows are ranked.
     k : int, default 3
         Places rewarded (the race pays "排名前列" counties without saying how many; 3 is a placeholder).
 
@@ -1139,15 +1092,13 @@ def race_table(panel: pd.DataFrame, k: int = 3) -> pd.DataFrame:
     grew strictly faster, so ties at the boundary can pay more than ``k``; with ``k`` at least the number of
     regions, every region is paid.
     """
-    need = ["region", "period", "growth_pct", "growth_qualifier", "obs_id", "rankable"]
-    if not isinstance(panel, pd.DataFrame) or any(c not in panel.columns for c in need):
-        raise ValueError(f"panel: expected the output of growth_panel (columns {need})")
+    _require(panel, "panel", "growth_panel", ["region", "period", "growth_pct", "growth_qualifier", "obs_id", "rankable"])
     if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k: expected a positive integer number of rewarded places, got {k!r}")
     cols = ["period", "region", "growth_pct", "growth_qualifier", "rank", "n_ranked", "rewarded", "obs_id"]
     p = panel[panel["rankable"]][["period", "region", "growth_pct", "growth_qualifier", "obs_id"]]
     if p.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        return _empty(cols)
     board = scoreboard(p, "region", "growth_pct", "period", k=int(k))
     board["rank"] = board["rank"].round().astype("Int64")  # method 'min': whole places
     return board[cols].sort_values(["period", "rank"], key=lambda c: period_order(c) if c.name == "period" else c,
@@ -1160,7 +1111,7 @@ def race_stability(panel: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     panel : DataFrame
-        Output of :func:`growth_panel`.
+        Output of :func:`growth_panel`; the growth rates of its rankable rows are compared.
 
     Returns
     -------
@@ -1179,9 +1130,7 @@ def race_stability(panel: pd.DataFrame) -> pd.DataFrame:
     top-k reward pays different regions each time. With n < 5 regions rho means little (``note`` says so).
     Periods are taken in sorted label order (``2022Q1`` < ``2022Q2``).
     """
-    need = ["region", "period", "growth_pct", "rankable"]
-    if not isinstance(panel, pd.DataFrame) or any(c not in panel.columns for c in need):
-        raise ValueError(f"panel: expected the output of growth_panel (columns {need})")
+    _require(panel, "panel", "growth_panel", ["region", "period", "growth_pct", "rankable"])
     p = panel[panel["rankable"]]
     return rank_stability(p[["region", "period", "growth_pct"]], "region", "growth_pct", "period")
 
@@ -1192,7 +1141,7 @@ def reward_counts(board: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     board : DataFrame
-        Output of :func:`race_table`.
+        Output of :func:`race_table` (one row per region and period ranked).
 
     Returns
     -------
@@ -1210,9 +1159,7 @@ def reward_counts(board: pd.DataFrame) -> pd.DataFrame:
     -----
     A rank is ordinal (1 = best); the mean rank is only a summary across periods with the same regions.
     """
-    need = ["region", "rank", "rewarded"]
-    if not isinstance(board, pd.DataFrame) or any(c not in board.columns for c in need):
-        raise ValueError(f"board: expected the output of race_table (columns {need})")
+    _require(board, "board", "race_table", ["region", "rank", "rewarded"])
     if board.empty:
         return pd.DataFrame(columns=["periods", "rewarded", "best_rank", "worst_rank", "mean_rank"],
                             index=pd.Index([], name="region"))
@@ -1229,7 +1176,8 @@ def reward_counts(board: pd.DataFrame) -> pd.DataFrame:
 # --- statistical checks -------------------------------------------------------------------------------------
 
 
-def level_series(data: Any, indicators: Any = None, measures: Any = ("flow",)) -> pd.DataFrame:
+def level_series(data: Data, indicators: Sequence[str] | None = None,
+                 measures: Sequence[str] | None = ("flow",)) -> pd.DataFrame:
     """Series of reported levels by region, entity, indicator and period frequency (year, quarter, month).
 
     Parameters
@@ -1253,7 +1201,7 @@ def level_series(data: Any, indicators: Any = None, measures: Any = ("flow",)) -
     Raises
     ------
     ValueError
-        For ``data`` of the wrong type.
+        For ``data`` that is not a Dataset or an observations frame.
 
     Notes
     -----
@@ -1271,12 +1219,12 @@ def level_series(data: Any, indicators: Any = None, measures: Any = ("flow",)) -
     else:
         good = good[good["indicator"].isin(list(indicators))]
     if good.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        return _empty(cols)
     b = period_bounds(good["period"])
     keep = b["kind"].isin(list(_KINDS_PER_YEAR))
     good, b = good[keep], b[keep]
     if good.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        return _empty(cols)
     freq = b["kind"].map(_KINDS_PER_YEAR).astype(int)
     start = pd.DatetimeIndex(b["start"])
     t = np.where(freq == 1, start.year, np.where(freq == 4, start.year * 4 + (start.month - 1) // 3,
@@ -1317,14 +1265,12 @@ def trend_table(series: pd.DataFrame, min_n: int = MIN_N) -> pd.DataFrame:
     -----
     OLS of ``log L_t`` on ``t``; annual growth ``100 (exp(b f) - 1)`` with ``f`` periods per year.
     """
-    need = ["region", "entity", "indicator", "unit", "kind", "period", "t", "freq_per_year", "level", "n"]
-    if not isinstance(series, pd.DataFrame) or any(c not in series.columns for c in need):
-        raise ValueError(f"series: expected the output of level_series (columns {need})")
+    _require(series, "series", "level_series", ["region", "entity", "indicator", "unit", "kind", "period", "t", "freq_per_year", "level", "n"])
     if isinstance(min_n, bool) or not isinstance(min_n, (int, np.integer)) or min_n < MIN_N:
         raise ValueError(f"min_n: expected an integer >= {MIN_N}, got {min_n!r}")
     cols = ["region", "entity", "indicator", "kind", "n", "first", "last", "estimate", "ci_low", "ci_high", "note"]
     if series.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        return _empty(cols)
     rows = []
     s = series.assign(_e=_entity_key(series["entity"]))
     for (_region, _e, _ind, _unit, _kind), g in s.groupby(["region", "_e", "indicator", "unit", "kind"], sort=True):
@@ -1353,7 +1299,7 @@ def growth_bars(table: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     table : DataFrame
-        Output of :func:`levels_and_rates`.
+        Output of :func:`levels_and_rates`; its rows with a level in yuan and a rate are drawn.
 
     Returns
     -------
@@ -1372,9 +1318,7 @@ def growth_bars(table: pd.DataFrame) -> pd.DataFrame:
     Only ``unit == 'yuan'`` rows: the chart's level axis is in 亿元. A bounded rate is drawn at its number,
     and its label says which bound it is.
     """
-    need = ["region", "entity", "period", "indicator_zh", "level", "unit", "growth_pct"]
-    if not isinstance(table, pd.DataFrame) or any(c not in table.columns for c in need):
-        raise ValueError(f"table: expected the output of levels_and_rates (columns {need})")
+    _require(table, "table", "levels_and_rates", ["region", "entity", "period", "indicator_zh", "level", "unit", "growth_pct"])
     t = table[(table["unit"] == "yuan") & table["level"].notna() & table["growth_pct"].notna()]
     ent = t["entity"].fillna("").astype(str)
     gq = t["growth_qualifier"] if "growth_qualifier" in t.columns else pd.Series("exact", index=t.index)
@@ -1385,127 +1329,10 @@ def growth_bars(table: pd.DataFrame) -> pd.DataFrame:
                         index=t.index)
 
 
-def format_components(check: ComponentCheck, names: Any = None) -> pd.DataFrame:
-    """The decomposition of a :func:`component_check` for display (亿元, %, pp).
-
-    Parameters
-    ----------
-    check : ComponentCheck
-        Output of :func:`component_check` (levels in 亿元).
-    names : dict, optional
-        Indicator → display name.
-
-    Returns
-    -------
-    DataFrame
-        Indexed by component: ``level (亿元)``, ``growth (%)``, ``implied base (亿元)``, ``increment (亿元)``,
-        ``pull (pp)``, ``contribution share (%)``, rounded to 4 decimals.
-
-    Raises
-    ------
-    ValueError
-        If ``check`` is not a ComponentCheck.
-
-    Notes
-    -----
-    The contribution share is shown in percent (the ComponentCheck holds a fraction).
-    """
-    if not isinstance(check, ComponentCheck):
-        raise ValueError(f"check: expected a ComponentCheck, got {type(check).__name__}")
-    c = check.components
-    names = dict(names or {})
-    out = pd.DataFrame({"level (亿元)": c["level"], "growth (%)": c["growth_pct"], "implied base (亿元)": c["base"],
-                        "increment (亿元)": c["increment"], "pull (pp)": c["pull_pp"],
-                        "contribution share (%)": c["contribution_share"] * 100.0})
-    out.index = pd.Index([names.get(i, i) for i in c.index], name="component")
-    return out.round(4)
 
 
-def format_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
-    """The table of :func:`count_value_pairs` as text for display.
 
-    Parameters
-    ----------
-    pairs : DataFrame
-        Output of :func:`count_value_pairs`.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``region``, ``period``, ``count``, ``count growth``, ``value``, ``value growth``,
-        ``average size`` (value per item) and ``average size growth`` (with its bound); same index.
-
-    Raises
-    ------
-    ValueError
-        If ``pairs`` lacks a column of :func:`count_value_pairs`.
-
-    Notes
-    -----
-    Empty cells: the document does not report that figure.
-    """
-    need = ["region", "period", "count", "value", "count_growth_pct", "count_growth_qualifier", "value_growth_pct",
-            "value_growth_qualifier", "average_size", "average_size_growth_pct", "average_size_bound"]
-    if not isinstance(pairs, pd.DataFrame) or any(c not in pairs.columns for c in need):
-        raise ValueError(f"pairs: expected the output of count_value_pairs (columns {need})")
-
-    def pct(v: Any, q: Any) -> str:
-        return fmt_pct(float(v), 1, q if isinstance(q, str) else None, signed=True) if pd.notna(v) else ""
-
-    return pd.DataFrame({
-        "region": pairs["region"], "period": pairs["period"],
-        "count": [fmt_num(v, 0) if pd.notna(v) else "" for v in pairs["count"]],
-        "count growth": [pct(v, q) for v, q in zip(pairs["count_growth_pct"], pairs["count_growth_qualifier"])],
-        "value": [_fmt_level(float(v), "exact", "yuan") if pd.notna(v) else "" for v in pairs["value"]],
-        "value growth": [pct(v, q) for v, q in zip(pairs["value_growth_pct"], pairs["value_growth_qualifier"])],
-        "average size": [_fmt_level(float(v), "exact", "yuan") if pd.notna(v) else "" for v in pairs["average_size"]],
-        "average size growth": [pct(v, {"lower": "at_least", "upper": "at_most", "about": "about"}.get(b))
-                                for v, b in zip(pairs["average_size_growth_pct"], pairs["average_size_bound"])],
-    }, index=pairs.index)
-
-
-def format_times(times: pd.DataFrame) -> pd.DataFrame:
-    """The table of :func:`times_readings` as text for display.
-
-    Parameters
-    ----------
-    times : DataFrame
-        Output of :func:`times_readings`.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``region``, ``period``, ``indicator``, ``level``, ``as written``, ``right reading`` (growth and
-        ratio), ``implied base`` (with its bound), ``wrong reading (×N)`` (the base it would give) and
-        ``wrong base too high by``; same index.
-
-    Raises
-    ------
-    ValueError
-        If ``times`` lacks a column of :func:`times_readings`.
-
-    Notes
-    -----
-    Right: current = base × (1 + N); wrong: current = base × N.
-    """
-    need = ["region", "period", "indicator", "level", "level_qualifier", "yoy_raw", "n_times", "growth_pct",
-            "ratio", "base", "bound", "base_if_ratio", "overstatement_pct"]
-    if not isinstance(times, pd.DataFrame) or any(c not in times.columns for c in need):
-        raise ValueError(f"times: expected the output of times_readings (columns {need})")
-    return pd.DataFrame({
-        "region": times["region"], "period": times["period"], "indicator": times["indicator"],
-        "level": [_fmt_level(float(v), q, "yuan") for v, q in zip(times["level"], times["level_qualifier"])],
-        "as written": times["yoy_raw"],
-        "right reading": [f"{fmt_pct(g, 0, signed=True)} (×{fmt_num(r)})" for g, r in zip(times["growth_pct"], times["ratio"])],
-        "implied base": [_fmt_level(float(b), _BOUND_QUALIFIER.get(bd, "exact"), "yuan") + (" (no bound)" if bd == "none" else "")
-                         for b, bd in zip(times["base"], times["bound"])],
-        "wrong reading (×N)": [_fmt_level(float(v), "exact", "yuan") + f" (×{fmt_num(n)})"
-                               for v, n in zip(times["base_if_ratio"], times["n_times"])],
-        "wrong base too high by": [fmt_pct(v, 1) for v in times["overstatement_pct"]],
-    }, index=times.index)
-
-
-def race_rewards(data: Any, regions: Any = None, indicator: str = "investment_race_reward") -> pd.DataFrame:
+def race_rewards(data: Data, regions: Regions = None, indicator: str = "investment_race_reward") -> pd.DataFrame:
     """The race's reward as the documents state it (any status: a reward is usually a plan).
 
     Parameters
@@ -1563,11 +1390,11 @@ def used_obs_ids(*frames: pd.DataFrame) -> list[str]:
     Raises
     ------
     ValueError
-        If an argument is not a DataFrame.
+        If one of ``frames`` is not a DataFrame.
 
     Notes
     -----
-    Pass the result to :func:`analysis.report.provenance` as ``observations=...``.
+    Pass the result to :func:`analysis.reporting.provenance` as ``observations=...``.
     """
     ids: set[str] = set()
     for f in frames:

@@ -1,0 +1,7 @@
+"""``python -m analysis.runner``: the ``investment-reports`` command."""
+
+import sys
+
+from . import main
+
+sys.exit(main())

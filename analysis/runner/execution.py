@@ -1,0 +1,208 @@
+"""Execution: each report run by papermill and exported by nbconvert in a worker process, several at a time.
+
+A study's stderr (warnings) is taken out of the executed notebook and logged to ``run.log``; the record the study
+emits for the runner is taken out and kept on the job (title, key finding, data fingerprint and source).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+import uuid
+from pathlib import Path
+
+from .. import __version__, config
+from .jobs import RECORD_FIELDS, Job
+
+log = logging.getLogger(__name__)
+
+
+def _exporter(show_code: bool):
+    """nbconvert's HTML exporter with the report template (``analysis/templates/report/``)."""
+    from nbconvert import HTMLExporter
+
+    exp = HTMLExporter(template_name="report", extra_template_basedirs=[str(config.PACKAGE_DIR / "templates")])
+    exp.exclude_input_prompt = True
+    exp.embed_images = False  # figures are already data URIs in the outputs; no markdown cell links a file
+    exp.sanitize_html = False  # outputs are produced by our own code, which escapes data (analysis.report)
+    return exp
+
+
+def execute_job(study_path: str, job: Job, build_dir: str, commit: str, show_code: bool = False) -> Job:
+    """Execute one study with papermill and export it to HTML in ``build_dir``. Never raises: failures are
+    recorded on the returned Job, with the failing cell and the executed notebook kept."""
+    import nbformat
+    import papermill as pm
+    from jupyter_client.manager import KernelManager
+
+    t0 = time.perf_counter()
+    build = Path(build_dir)
+    out_nb = build / "notebooks" / f"{job.slug}.ipynb"
+    out_nb.parent.mkdir(parents=True, exist_ok=True)
+    # IPC socket paths must stay under ~100 bytes: keep them in a short temporary folder
+    ipc_dir = Path(tempfile.mkdtemp(prefix="k-", dir="/tmp" if os.path.isdir("/tmp") else None))
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(ipc_dir / f"k-{uuid.uuid4().hex[:8]}"))
+    try:
+        pm.execute_notebook(
+            study_path, str(out_nb), parameters=job.params, kernel_name="python3", progress_bar=False,
+            cwd=str(Path(study_path).parent), km=km, shutdown_kernel="immediate", start_timeout=120,
+            request_save_on_cell_execute=False,  # write the executed notebook once, not after every cell
+        )
+        job.status = "ok"
+    except Exception as e:  # papermill raises PapermillExecutionError with the cell and the error
+        job.status = "failed"
+        job.error = f"{getattr(e, 'ename', type(e).__name__)}: {getattr(e, 'evalue', str(e))}".strip()
+        job.failed_cell = getattr(e, "exec_count", None) or getattr(e, "cell_index", None)
+    finally:
+        try:
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)
+        except Exception:
+            pass
+        shutil.rmtree(ipc_dir, ignore_errors=True)
+    job.notebook = str(out_nb)
+    job.built_with = f"{__version__} @ {commit}"
+    job.built = dt.datetime.now().isoformat(timespec="seconds")
+    nb = None
+    try:
+        nb = nbformat.read(out_nb, as_version=4)
+        job.extra["warning_text"] = take_warnings(nb)
+        job.warnings = sum(_count_warnings(text) for _, text in job.extra["warning_text"])
+        record = _report_record(nb)  # a failed study that got as far as its front matter still has its title
+        for name in RECORD_FIELDS:
+            value = record.get(name)
+            setattr(job, name, None if value in (None, "") else str(value))
+        if job.status == "ok":  # the published notebook holds neither; a failed one is kept whole, as it ran
+            nbformat.write(nb, out_nb)
+    except Exception as e:  # papermill could not even write the notebook (e.g. it did not start)
+        if job.status == "ok":
+            job.status, job.error = "failed", f"executed notebook unreadable: {type(e).__name__}: {e}"
+    if job.status == "ok":
+        try:
+            nb.metadata["report"] = {
+                "title": job.title or job.study, "parameters": {k: repr(v) for k, v in job.params.items()},
+                "fingerprint": job.fingerprint or "", "data_source": job.data_source or "",
+                "generated": job.built, "version": __version__,
+                "commit": commit, "show_code": show_code,
+            }
+            body, _ = _exporter(show_code).from_notebook_node(nb, resources={"metadata": {"name": job.study}})
+            (build / f"{job.slug}.html").write_text(body, encoding="utf-8")
+            job.html = f"{job.slug}.html"
+        except Exception as e:
+            job.status, job.error = "failed", f"HTML export failed: {type(e).__name__}: {e}"
+            log.debug(traceback.format_exc())
+    job.seconds = round(time.perf_counter() - t0, 2)
+    return job
+
+
+def _sift_outputs(nb, keep) -> None:
+    """Keep, in place, the outputs of each cell for which ``keep(cell, output)`` is true (it may take from them)."""
+    for cell in nb.cells:
+        if "outputs" in cell:
+            cell["outputs"] = [out for out in cell["outputs"] if keep(cell, out)]
+
+
+def take_warnings(nb) -> list[tuple[int | None, str]]:
+    """Remove every stderr stream output (Python warnings, logging, ``print(..., file=sys.stderr)``) from an
+    executed notebook, in place, and return them.
+
+    Returns
+    -------
+    list of (int or None, str)
+        For each stderr output: the execution count of the cell that wrote it, and its text.
+    """
+    taken = []
+
+    def keep(cell, out) -> bool:
+        if out.get("output_type") == "stream" and out.get("name") == "stderr":
+            if out.get("text", "").strip():
+                taken.append((cell.get("execution_count"), out["text"]))
+            return False
+        return True
+
+    _sift_outputs(nb, keep)
+    return taken
+
+
+def _count_warnings(text: str) -> int:
+    """Messages in a stderr text: its lines that do not start with white space, and at least one.
+
+    A Python warning is printed as ``file.py:12: UserWarning: text`` followed by the indented source line, so it
+    counts once; a ``print(..., file=sys.stderr)`` or a log record counts once per line.
+    """
+    return max(1, sum(1 for line in text.splitlines() if line.strip() and not line[0].isspace()))
+
+
+def _report_record(nb) -> dict:
+    """The record a study emitted for the runner (MIME type ``analysis.reporting.REPORT_MIMETYPE``: title,
+    question, first key finding, data fingerprint and source), removed from the notebook's outputs: it is
+    metadata for the report's header and the index, not something to show. The report's front matter, which
+    travels in the same output (``Report.front()``), stays. The last record wins; ``{}`` when there is none."""
+    from ..reporting.format import REPORT_MIMETYPE
+
+    record = {}
+
+    def keep(cell, out) -> bool:
+        nonlocal record
+        data = out.get("data", {})
+        if REPORT_MIMETYPE not in data:
+            return True
+        rec = data.pop(REPORT_MIMETYPE)
+        record = json.loads(rec) if isinstance(rec, str) else dict(rec)
+        return bool(set(data) - {"text/plain"})
+
+    _sift_outputs(nb, keep)
+    return record
+
+
+def execute_all(todo: list[Job], studies: dict, build: Path, commit: str, show_code: bool, jobs_n: int | None,
+                progress: bool) -> list[Job]:
+    """Execute the jobs ``todo`` into ``build``, ``jobs_n`` at a time (default: the number of cores), logging each
+    as it ends (its stderr to the log); the jobs done, in the order they ended."""
+    if not todo:
+        return []
+    from tqdm import tqdm
+
+    n = max(1, min(jobs_n or os.cpu_count() or 1, len(todo)))
+    bar = tqdm(total=len(todo), desc="reports", unit="report", disable=not progress, file=sys.stderr)
+    done = []
+
+    def report(job: Job):
+        line = f"{job.status:6} {job.slug} ({job.seconds:.1f} s)" + (f": {job.error}" if job.error else "") + (
+            f"; {job.warnings} warning(s) in run.log" if job.warnings else "")
+        (log.info if job.status == "ok" else log.error)(line)
+        for cell, text in job.extra.get("warning_text", []):
+            log.warning("%s, cell %s wrote to stderr (not put in the report):\n%s", job.slug,
+                        cell if cell is not None else "?", text.rstrip())
+        bar.write(line) if progress else print(line)
+        bar.update(1)
+        done.append(job)
+
+    if n == 1:
+        for j in todo:
+            report(execute_job(str(studies[j.study].path), j, str(build), commit, show_code))
+    else:
+        ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+        if sys.platform != "win32":  # workers fork from a server that has the heavy imports done once
+            ctx.set_forkserver_preload(["analysis.runner.execution", "papermill", "nbconvert", "nbformat", "jupyter_client"])
+        with cf.ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+            futures = {pool.submit(execute_job, str(studies[j.study].path), j, str(build), commit, show_code): j
+                       for j in todo}
+            for fut in cf.as_completed(futures):
+                try:
+                    report(fut.result())
+                except Exception as e:  # a worker that died
+                    j = futures[fut]
+                    j.status, j.error = "failed", f"worker died: {type(e).__name__}: {e}"
+                    report(j)
+    bar.close()
+    return done

@@ -1,0 +1,195 @@
+"""Publishing: the lock, the run, atomic publication (report files first, the manifest and the index last)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from .. import __version__, config
+from .cache import code_hash, job_key
+from .discovery import discover
+from .execution import execute_all
+from .index import render_index
+from .jobs import RECORD_FIELDS, Job, plan_jobs
+from .tracked import _git_commit, check_study_files
+
+log = logging.getLogger(__name__)
+
+EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the lock
+
+
+def run(selected=None, grid=None, force=False, jobs_n=None, reports_dir: Path | None = None, show_code=False,
+        wait: float = 0, progress=True, notebooks_dir: Path | None = None) -> int:
+    """Run the studies and publish the reports.
+
+    Parameters
+    ----------
+    selected : list of str, optional
+        Study names (default: all in ``notebooks_dir``).
+    grid : list of dict, optional
+        Parameter sets; each applies to every selected study that declares its parameters.
+    force : bool
+        Rerun reports whose inputs are unchanged.
+    jobs_n : int, optional
+        Reports run at once (default: the number of cores).
+    reports_dir, notebooks_dir : path, optional
+        Where reports go (default ``reports/``) and where the studies are (default ``notebooks/``).
+    show_code : bool
+        Show code cells by default in the reports.
+    wait : float
+        Seconds to wait for another run's lock before giving up.
+
+    Returns
+    -------
+    int
+        Exit status: 0 when every report succeeded (or was unchanged), 1 when any failed, 75 when locked out.
+    """
+    from filelock import FileLock, Timeout
+
+    reports = Path(reports_dir or config.REPORTS_DIR)
+    reports.mkdir(parents=True, exist_ok=True)
+    _setup_logging(reports / "run.log")
+    lock = FileLock(str(reports / ".lock"))
+    try:
+        lock.acquire(timeout=wait)
+    except Timeout:
+        msg = f"another run holds {reports / '.lock'}; not starting (try again later, or pass --wait SECONDS)"
+        log.error(msg)
+        print(msg, file=sys.stderr)
+        return EXIT_LOCKED
+    try:
+        return _run_locked(reports, selected, grid or [{}], force, jobs_n, show_code, progress,
+                           Path(notebooks_dir or config.NOTEBOOKS_DIR))
+    finally:
+        lock.release()
+
+
+def _run_locked(reports, selected, grid, force, jobs_n, show_code, progress, notebooks_dir) -> int:
+    """:func:`run` once it holds the lock: plan, keep what is unchanged, execute the rest, publish."""
+    t0 = time.perf_counter()
+    studies = discover(notebooks_dir)
+    asked = {n: s for n, s in studies.items() if not selected or n in selected}  # unknown names: plan_jobs says so
+    for warning in check_study_files(asked, notebooks_dir):
+        log.warning(warning)
+        print(f"investment-reports: warning: {warning}", file=sys.stderr)
+    planned = plan_jobs(studies, selected, grid)
+    code = code_hash()
+    manifest_path = reports / "manifest.json"
+    previous = _read_manifest(manifest_path)
+    for j in planned:
+        j.key = job_key(studies[j.study], j.params, code)
+        old = previous.get(j.slug)
+        if not force and old and old.get("key") == j.key and old.get("status") == "ok" and _on_disk(reports, old):
+            _keep(j, old)
+    todo = [j for j in planned if j.status == "pending"]
+    for stale in reports.glob(".build-*"):  # left by a run that was killed; we hold the lock, so none is live
+        shutil.rmtree(stale, ignore_errors=True)
+    commit = _git_commit()
+    build = Path(tempfile.mkdtemp(prefix=".build-", dir=reports))
+    try:
+        done = execute_all(todo, studies, build, commit, show_code, jobs_n, progress)
+        _publish(build, reports, done)
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
+    by_slug = {j.slug: j for j in done}
+    final = [by_slug.get(j.slug, j) for j in planned]
+    for j in final:  # a failed report keeps the link to its last good version, if any, and what that one says
+        if j.status == "failed" and _on_disk(reports, previous.get(j.slug)):
+            j.html = previous[j.slug]["html"]
+            for name in RECORD_FIELDS:
+                if getattr(j, name) is None:
+                    setattr(j, name, previous[j.slug].get(name))
+    # reports of other parameter sets from earlier runs stay listed while their HTML is on disk; an earlier
+    # failure that left no report is not carried over (this run did not ask for it again)
+    listed = final + [Job(**{k: v for k, v in r.items() if k in Job.__dataclass_fields__})
+                      for s, r in previous.items()
+                      if s not in {j.slug for j in final} and _on_disk(reports, r)]
+    meta = {"generated": dt.datetime.now().isoformat(timespec="seconds"), "version": __version__, "commit": commit}
+    _atomic_write(manifest_path, json.dumps({**meta, "reports": [_manifest_row(j) for j in listed]}, ensure_ascii=False,
+                                            indent=2, default=str))
+    _atomic_write(reports / "index.html", render_index(listed, meta))  # last: it links only to what is in place
+    failed = [j for j in final if j.status == "failed"]
+    ran = [j for j in final if not j.unchanged]
+    warned = sum(j.warnings for j in ran)
+    summary = (f"{len(final)} report(s): {len(ran) - len(failed)} ran, {len(final) - len(ran)} unchanged, "
+               f"{len(failed)} failed, {warned} warning(s)" + (f" (in {reports / 'run.log'})" if warned else "")
+               + f", in {time.perf_counter() - t0:.2f} s; index: {reports / 'index.html'}")
+    log.info(summary)
+    print(summary)
+    return 1 if failed else 0
+
+
+def _read_manifest(path: Path) -> dict[str, dict]:
+    """The previous run's manifest rows by slug ({} when there is none or it is unreadable)."""
+    if not path.exists():
+        return {}
+    try:
+        rows = {r["slug"]: r for r in json.loads(path.read_text(encoding="utf-8"))["reports"]}
+    except (ValueError, KeyError, TypeError):
+        return {}
+    for r in rows.values():  # earlier runners wrote an unchanged report as "skipped": it was ok
+        if r.get("status") == "skipped":
+            r["status"] = "ok"
+    return rows
+
+
+def _on_disk(reports: Path, row: dict | None) -> bool:
+    """Whether a manifest row names a report file that is in ``reports``."""
+    return bool(row and row.get("html") and (reports / row["html"]).is_file())
+
+
+def _keep(job: Job, old: dict) -> None:
+    """Keep a report whose inputs are unchanged: it stays what it was (ok), from the build that made it."""
+    job.status, job.unchanged = old["status"], True
+    for name in ("html", "seconds", "built_with", "built", "warnings", *RECORD_FIELDS):
+        if name in old:
+            setattr(job, name, old[name])
+
+
+def _manifest_row(j: Job) -> dict:
+    """What a report is (status, key, when and by what it was built), not what this run did with it."""
+    row = asdict(j)
+    for name in ("notebook", "extra", "unchanged"):
+        row.pop(name, None)
+    return row
+
+
+def _publish(build: Path, reports: Path, done: list[Job]) -> None:
+    """Move successful reports into place by atomic renames; keep failed runs' executed notebooks."""
+    for j in done:
+        if j.status == "ok" and j.html:
+            os.replace(build / j.html, reports / j.html)
+            nb_dir = reports / "notebooks"
+            nb_dir.mkdir(exist_ok=True)
+            os.replace(j.notebook, nb_dir / Path(j.notebook).name)
+        elif j.status == "failed" and j.notebook and Path(j.notebook).exists():
+            failed_dir = reports / "failed"
+            failed_dir.mkdir(exist_ok=True)
+            os.replace(j.notebook, failed_dir / Path(j.notebook).name)
+            j.extra["executed_notebook"] = f"failed/{Path(j.notebook).name}"
+            j.html = None
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` by an atomic rename: a reader sees the old file or the new one, never a part."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _setup_logging(path: Path) -> None:
+    """Send the runner's log (``analysis.runner`` and its modules) to ``path`` only."""
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    root = logging.getLogger(__package__)
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    root.propagate = False
