@@ -39,15 +39,16 @@ __all__ = ["STUDY", "TITLE", "QUESTION", "SECTIONS", "TargetData", "check_snail_
 # ==========================================================================================================
 # the report: one function per section, each taking the selected data (TargetData) and returning a Section
 # ==========================================================================================================
-STUDY = "03-target-versus-actual"
-TITLE = "Targets, milestones and what happened"
-QUESTION = ("Where local governments set targets, plans and milestones for investment promotion, what does the "
-            "record say happened against them?")
-
 _BOUND_WORDS = {"exact": "exact", "at_least": "at least (lower bound)", "at_most": "at most (upper bound)",
                 "about": "about"}
 _DUE_ORDER = ("deadline passed", "in its window", "not yet due", "unknown")
 _STATUS_ORDER = ("done", "done_late", "late", "due", "not_yet_due", "unknown")
+
+#: The study's name, title and question (the report's title block).
+STUDY = "03-target-versus-actual"
+TITLE = "Targets, milestones and what happened"
+QUESTION = ("Where local governments set targets, plans and milestones for investment promotion, what does the "
+            "record say happened against them?")
 
 
 def check_snail_days(snail_days: Any) -> float:

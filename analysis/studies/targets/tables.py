@@ -840,10 +840,9 @@ def ambition_rows(ds: Dataset, regions: Any = None, period: Any = None) -> pd.Da
 
     Parameters
     ----------
-    ds : Dataset
-        The dataset.
-    regions : list of str, str or None
-        Regions to keep; None for all.
+    ds, regions : Dataset; list of str, str or None
+        The dataset, and the regions whose targets are paired with last year's actuals
+        (a list or a comma-separated string; None: all).
     period : str or None
         Keep only targets of this period label; None for all. Pairs of unknown period (below) are kept only
         when ``period`` is None.
@@ -862,7 +861,7 @@ def ambition_rows(ds: Dataset, regions: Any = None, period: Any = None) -> pd.Da
     Raises
     ------
     ValueError
-        If an argument is malformed.
+        If ``ds`` is not a Dataset or ``regions`` is not a region list.
 
     Notes
     -----
@@ -940,10 +939,9 @@ def project_table(ds: Dataset, regions: Any = None) -> pd.DataFrame:
 
     Parameters
     ----------
-    ds : Dataset
-        The dataset.
-    regions : list of str, str or None
-        Regions to keep; None for all.
+    ds, regions : Dataset; list of str, str or None
+        The dataset, and the regions whose responsibility tables are listed
+        (a list or a comma-separated string; None: all).
 
     Returns
     -------
@@ -957,7 +955,7 @@ def project_table(ds: Dataset, regions: Any = None) -> pd.DataFrame:
     Raises
     ------
     ValueError
-        If an argument is malformed.
+        If ``ds`` is not a Dataset or an argument of ``project_table`` is malformed.
 
     Notes
     -----
@@ -983,10 +981,9 @@ def table_coverage(ds: Dataset, regions: Any = None,
 
     Parameters
     ----------
-    ds : Dataset
-        The dataset.
-    regions : list of str, str or None
-        Regions to keep; None for all.
+    ds, regions : Dataset; list of str, str or None
+        The dataset, and the regions whose responsibility tables are counted
+        (a list or a comma-separated string; None: all).
     stated_indicator : str, default 'projects_pursued_to_signing'
         Indicator of the observation giving the table's stated number of projects (e.g. 盯引抓签约项目 33个).
 
@@ -1000,7 +997,7 @@ def table_coverage(ds: Dataset, regions: Any = None,
     Raises
     ------
     ValueError
-        If an argument is malformed.
+        If ``ds`` is not a Dataset or an argument of ``table_coverage`` is malformed.
 
     Notes
     -----
@@ -1060,7 +1057,7 @@ def milestone_frame(ds: Dataset, regions: Any = None, as_of: Any = None) -> pd.D
     Raises
     ------
     ValueError
-        If an argument is malformed.
+        If ``ds`` is not a Dataset or an argument of ``milestone_frame`` is malformed.
 
     Notes
     -----
@@ -1193,10 +1190,9 @@ def projects_in(ds: Dataset, regions: Any = None) -> pd.DataFrame:
 
     Parameters
     ----------
-    ds : Dataset
-        The dataset.
-    regions : list of str, str or None
-        Regions to keep; None for all.
+    ds, regions : Dataset; list of str, str or None
+        The dataset, and the regions whose projects are returned
+        (a list or a comma-separated string; None: all).
 
     Returns
     -------
@@ -1206,7 +1202,7 @@ def projects_in(ds: Dataset, regions: Any = None) -> pd.DataFrame:
     Raises
     ------
     ValueError
-        If an argument is malformed.
+        If ``ds`` is not a Dataset or an argument of ``projects_in`` is malformed.
 
     Notes
     -----
@@ -1221,10 +1217,9 @@ def stage_table(ds: Dataset, regions: Any = None) -> pd.DataFrame:
 
     Parameters
     ----------
-    ds : Dataset
-        The dataset.
-    regions : list of str, str or None
-        Regions to keep; None for all.
+    ds, regions : Dataset; list of str, str or None
+        The dataset, and the regions whose projects are counted by stage
+        (a list or a comma-separated string; None: all).
 
     Returns
     -------
@@ -1236,7 +1231,7 @@ def stage_table(ds: Dataset, regions: Any = None) -> pd.DataFrame:
     Raises
     ------
     ValueError
-        If an argument is malformed.
+        If ``ds`` is not a Dataset or an argument of ``stage_table`` is malformed.
 
     Notes
     -----
@@ -1301,10 +1296,9 @@ def heatmap_frame(ds: Dataset, regions: Any = None, missing_label: str = "(not s
 
     Parameters
     ----------
-    ds : Dataset
-        The dataset.
-    regions : list of str, str or None
-        Regions to keep; None for all.
+    ds, regions : Dataset; list of str, str or None
+        The dataset, and the regions whose projects' planned amounts are summed
+        (a list or a comma-separated string; None: all).
     missing_label : str, default '(not stated)'
         Label of a missing sector or lead unit.
 
@@ -1317,7 +1311,7 @@ def heatmap_frame(ds: Dataset, regions: Any = None, missing_label: str = "(not s
     Raises
     ------
     ValueError
-        If an argument is malformed.
+        If ``ds`` is not a Dataset or an argument of ``heatmap_frame`` is malformed.
 
     Notes
     -----
