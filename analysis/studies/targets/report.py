@@ -198,6 +198,13 @@ def select(ds: Dataset, regions: Any = None, period: Any = None, as_of: Any = No
     return d
 
 
+def _table(frame: pd.DataFrame, caption: str, columns: list[Col], **kw: Any) -> Table:
+    """A report table without the columns that are empty in every row (a reader learns nothing from them; the
+    sentences say what is missing)."""
+    keep = [c for c in columns if frame[c.key].notna().any() and not frame[c.key].astype(str).eq("").all()]
+    return Table(frame, caption, keep or list(columns), **kw)
+
+
 def _figure(fig: Any, caption: str, alt: str) -> Figure:
     """A report figure, closed in pyplot (a notebook cell does not draw it a second time)."""
     import matplotlib.pyplot as plt
@@ -261,7 +268,7 @@ def section_attainment(d: TargetData) -> Section:
                         "attainment can be computed.")
     elif not both.empty:
         findings += [_attainment_sentence(r) for r in both.itertuples()]
-        items.append(Table(both.assign(bound=_bound_words(both)), "Targets with an actual of the same period: "
+        items.append(_table(both.assign(bound=_bound_words(both)), "Targets with an actual of the same period: "
                            "attainment (完成率)", [
                                Col("region", "Region"), Col("entity", "Entity"), Col("indicator_zh", "Indicator"),
                                Col("indicator", "Code"), Col("period", "Period", "period"),
@@ -281,7 +288,7 @@ def section_attainment(d: TargetData) -> Section:
             "at 100 %."))
     partial = cov[cov["coverage"] != "same period"]
     if not partial.empty:
-        items.append(Table(partial, "Targets without an actual for their whole period: with an actual to date "
+        items.append(_table(partial, "Targets without an actual for their whole period: with an actual to date "
                            "(attainment so far) or with none", [
                                Col("region", "Region"), Col("entity", "Entity"), Col("indicator_zh", "Indicator"),
                                Col("indicator", "Code"), Col("period", "Period", "period"),
@@ -300,7 +307,7 @@ def section_attainment(d: TargetData) -> Section:
         of_target = (pa[pa["plan_status"] == "target"].groupby("actual_obs_id")["plan_period"]
                      .agg(lambda s: ", ".join(sorted(set(s)))))
         tab = a_only.assign(to_date_of=[of_target.get(i, "") for i in a_only["actual_obs_id"]])
-        items.append(Table(tab, "Actuals of a targeted indicator with no target for their own period", [
+        items.append(_table(tab, "Actuals of a targeted indicator with no target for their own period", [
             Col("region", "Region"), Col("entity", "Entity"), Col("indicator_zh", "Indicator"),
             Col("period", "Period", "period"), Col("actual_raw", "Actual (as written)"),
             Col("to_date_of", "To date of the target for (paced in section 2)", "period"),
@@ -378,7 +385,7 @@ def section_pace(d: TargetData) -> Section:
     else:
         findings = [s for r in pace[pace["latest"]].itertuples() for s in _pace_row_findings(r, d.as_of)]
         tab = pace.assign(pace=[pace_verdict(g) for g in pace["gap_pp"]])
-        items.append(Table(tab, "Attainment and time progress at the actual's date, with a linear year-end "
+        items.append(_table(tab, "Attainment and time progress at the actual's date, with a linear year-end "
                            "projection in the unit of the row", [
                                Col("region", "Region"), Col("plan_indicator_zh", "Plan or target"),
                                Col("plan_period", "Period", "period"), Col("plan_raw", "Plan (as written)"),
@@ -437,7 +444,7 @@ def section_ambition(d: TargetData) -> Section:
                     f"below it; ambition ranges from {fmt_pct(ok['ambition_pct'].min(), 2, signed=True)} to "
                     f"{fmt_pct(ok['ambition_pct'].max(), 2, signed=True)}."]
         findings += [_ambition_sentence(r) for r in ok.itertuples()]
-        items.append(Table(ok, "Next year's target against this year's actual (ambition)", [
+        items.append(_table(ok, "Next year's target against this year's actual (ambition)", [
             Col("region", "Region"), Col("entity", "Entity"), Col("indicator_zh", "Indicator"),
             Col("indicator", "Code"), Col("actual_period", "This year", "period"),
             Col("actual_raw", "Actual (as written)"), Col("target_period", "Next year", "period"),
@@ -489,7 +496,8 @@ def section_projects(d: TargetData) -> Section:
                             f"over {int(pt['total_investment'].notna().sum())} projects with an amount; the largest "
                             f"is {big['name_zh']} ({fmt_money(big['total_investment'], big['total_investment_qualifier'])}). "
                             "These are lifetime totals (总投资) as planned, not spending in the year.")
-        items.append(Table(pt.assign(stage_words=_stage_words(pt["stage"])), "Projects of the responsibility table (planned total investment; land as recorded)", [
+        items.append(_table(pt.assign(stage_words=_stage_words(pt["stage"])), "Projects of the responsibility "
+                            "table (planned total investment; land as recorded)", [
             Col("region", "Region"), Col("table_row", "Row", "int"), Col("name_zh", "Project"),
             Col("sector", "Sector"), Col("total_investment", "Total investment (总投资)", "money",
                                          qualifier="total_investment_qualifier"),
@@ -525,7 +533,7 @@ def _counts_table(frame: pd.DataFrame, status: str, order: tuple[str, ...], capt
     counts = status_counts(frame, by="lead_unit_zh", status=status).reset_index()
     cols = [c for c in order if c in counts.columns] + [c for c in counts.columns
                                                         if c not in order and c not in ("lead_unit_zh", "total")]
-    return Table(counts, caption, [Col("lead_unit_zh", "Lead unit (主责单位)")]
+    return _table(counts, caption, [Col("lead_unit_zh", "Lead unit (主责单位)")]
                  + [Col(c, f"{c.replace('_', ' ').capitalize()} (milestones)", "int") for c in cols]
                  + [Col("total", "Total (milestones)", "int")], source=source)
 
@@ -553,7 +561,7 @@ def _plan_only(d: TargetData, ms: pd.DataFrame) -> tuple[list[str], list, str]:
                                  "they fall due by the as-of date (plan only)", "milestones of the dataset")]
     due = ms[ms["due_by_as_of"].isin(["deadline passed", "in its window"])]
     if not due.empty:
-        items.append(Table(due, "Milestones due by the as-of date (plan only: whether they were met is not "
+        items.append(_table(due, "Milestones due by the as-of date (plan only: whether they were met is not "
                            "reported)", [
                                Col("project", "Project"), Col("milestone_id", "Milestone"),
                                Col("description_en", "Milestone (description)"), Col("kind", "Kind"),
@@ -583,13 +591,13 @@ def _with_dates(d: TargetData) -> tuple[list[str], list, str]:
     src = f"milestones of the dataset and the actual dates in {d.dates_name}"
     items: list = [
         _counts_table(status, "status", _STATUS_ORDER, "Milestone status by lead unit (主责单位)", src),
-        Table(flags, "红旗 / 蜗牛 by project", [
+        _table(flags, "红旗 / 蜗牛 by project", [
             Col("project_id", "Project id"), Col("project", "Project"), Col("lead_unit_zh", "Lead unit (主责单位)"),
             Col("leaders_zh", "Leaders"), Col("n_milestones", "Milestones", "int"), Col("n_done", "Done", "int"),
             Col("n_done_late", "Done late", "int"), Col("n_late", "Late", "int"), Col("n_due", "Due", "int"),
             Col("n_not_yet_due", "Not yet due", "int"), Col("max_days_late", "Most days late (days)", "int"),
             Col("flag", "Rating"), Col("flag_zh", "Rating (中文)")], source=src, ids="project_id"),
-        Table(status, "Milestones as of the as-of date (days late: after the planned end; negative = days to "
+        _table(status, "Milestones as of the as-of date (days late: after the planned end; negative = days to "
               "spare)", [
                   Col("project", "Project"), Col("milestone_id", "Milestone"),
                   Col("description_en", "Milestone (description)"), Col("planned", "Planned", "period"),
@@ -657,7 +665,7 @@ def section_funnel(d: TargetData) -> Section:
     stages = stage_table(d.ds, d.regions).reset_index()
     stages["stage_words"] = _stage_words(stages["stage"])
     region_cols = [c for c in stages.columns if c not in ("stage", "stage_words", "total", "stage_as_of")]
-    items.append(Table(stages, "Projects by recorded stage and region", [Col("stage_words", "Stage")]
+    items.append(_table(stages, "Projects by recorded stage and region", [Col("stage_words", "Stage")]
                        + [Col(c, f"{c} (projects)", "int") for c in region_cols]
                        + [Col("total", "Total (projects)", "int"), Col("stage_as_of", "Stage recorded at")],
                        source="projects of the dataset"))
@@ -674,7 +682,7 @@ def section_funnel(d: TargetData) -> Section:
     ft["stage_words"] = _stage_words(ft["stage"])
     timed = [Col("median_days_from_previous", "Median days from the previous stage (days)", "number", digits=1),
              Col("n_timed", "Projects timed", "int")] if "n_timed" in ft.columns else []
-    items.append(Table(ft, "Stage funnel: projects that reached each stage" + timing, [
+    items.append(_table(ft, "Stage funnel: projects that reached each stage" + timing, [
         Col("stage_words", "Stage"), Col("n_reached", "Reached (projects)", "int"),
         Col("n_at_stage", "At this stage (projects)", "int"),
         Col("conversion_pct", "Conversion from the previous stage (%)", "pct"), *timed],
@@ -724,7 +732,7 @@ def section_heatmap(d: TargetData) -> Section:
     grid.columns = [str(c) for c in grid.columns]
     grid = grid.reset_index().rename(columns={grid.index.name or "index": "sector"})
     units = [c for c in grid.columns if c != "sector"]
-    items.append(Table(grid, "Planned total investment by sector and lead unit (亿元; total: margins)",
+    items.append(_table(grid, "Planned total investment by sector and lead unit (亿元; total: margins)",
                        [Col("sector", "Sector")] + [Col(c, "Total (亿元)" if c == "total" else f"{c} (亿元)", "number")
                                                     for c in units],
                        source="projects of the dataset (total investment 总投资 as planned)"))
@@ -801,7 +809,7 @@ def provenance_table(d: TargetData) -> Table:
     """The appendix: every source figure the sections used, with its document and line."""
     used = provenance_ids(d.pairs, d.pace, d.amb, d.pt, d.ms, d.hm, d.prj[["project_id"]])
     frame = provenance(d.ds, **used)
-    return Table(frame, "Source figures used", [
+    return _table(frame, "Source figures used", [
         Col("table", "Table"), Col("id", "Id"), Col("figure", "Figure (as written)"), Col("doc", "Document"),
         Col("line", "Line", "int")], source="the dataset's tables (columns doc and line)")
 
