@@ -19,7 +19,7 @@ from hypothesis import strategies as hst
 
 import analysis
 from analysis.studies import targets as st
-from analysis.report import provenance
+from analysis.reporting import provenance
 from analysis.params import load_actual_dates
 
 TESTLAND = Path(__file__).parent / "data" / "testland"
