@@ -1,4 +1,4 @@
-"""Tables of the study "Targets, milestones and what happened" (analysis.study_targets).
+"""Tables of the study "Targets, milestones and what happened" (analysis.studies.targets).
 
 Golden values are computed by hand from the source documents (shared/seeds), document and line stated beside each,
 and checked on the embedded dataset. Every other dataset here is synthetic: made in this file (or the synthetic
@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hst
 
 import analysis
-from analysis import study_targets as st
-from analysis.report import provenance
+from analysis.studies import targets as st
+from analysis.reporting import provenance
 from analysis.params import load_actual_dates
 
 TESTLAND = Path(__file__).parent / "data" / "testland"
@@ -664,7 +664,7 @@ def test_notebook_sections_1_and_2_on_a_synthetic_region(pace_region, tmp_path):
     text = "\n".join(str(o.get("data", {}).get("text/markdown", "")) + str(o.get("data", {}).get("text/html", ""))
                      for o in outputs).replace("\\_", "_")
     assert "report no actual for" not in text
-    assert "**3** with only an actual to date for part of the period" in text
+    assert "<strong>3</strong> with only an actual to date for part of the period" in text
     assert "months 9/12" in text and "days 171/365" in text
-    assert "gives **7520万美元**" in text and "gives **about 17个**" in text
+    assert "gives <strong>7520万美元</strong>" in text and "gives <strong>about 17个</strong>" in text
     assert "behind time progress by 4.5 pp" in text and "by -" not in text

@@ -8,4 +8,6 @@ Each module has one function per section (selected data in, :class:`analysis.rep
 * :mod:`analysis.studies.growth`: 01, investment growth, components and the investment race (a package: ``tables``
   and ``report``).
 * :mod:`analysis.studies.funds`: 02, fund matrix and leverage (a package: ``tables`` and ``report``).
+* :mod:`analysis.studies.targets`: 03, targets, milestones and what happened (a package: ``tables`` and
+  ``report``).
 """

@@ -1,7 +1,8 @@
-"""Tables of the study "Targets, milestones and what happened" (notebook ``03-target-versus-actual``).
+"""Tables of study 03, "Targets, milestones and what happened": each section's table built from a Dataset.
 
-Small functions that build each section's table from a :class:`~analysis.io.Dataset`, so that the notebook only
-calls them, shows their output and writes prose. The measures themselves (attainment 完成率, time progress
+Small functions that build each section's table from a :class:`~analysis.io.Dataset`; the narrative of
+:mod:`analysis.studies.targets.report` calls them.
+The measures themselves (attainment 完成率, time progress
 序时进度, year-end projection, ambition, milestone status, 红旗/蜗牛, stage funnel, heat map) are those of
 :mod:`analysis.targets`; this module only selects and pairs the rows they need.
 
@@ -35,13 +36,13 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from .io import Dataset
-from .params import region_list
-from .periods import parse_period, period_bounds
-from .report import fmt_pct
-from .targets import (STAGE_ORDER, ambition, attainment, pace_basis, pace_gap, project_flags, project_year_end,
+from ...io import Dataset
+from ...params import check_study_params, region_list
+from ...periods import parse_period, period_bounds
+from ...reporting.format import fmt_pct
+from ...targets import (STAGE_ORDER, ambition, attainment, pace_basis, pace_gap, project_flags, project_year_end,
                       time_elapsed, time_progress)
-from .units import COUNT_UNITS, Quantity, format_quantity
+from ...units import COUNT_UNITS, Quantity, format_quantity
 
 __all__ = [
     "RELATED_INDICATORS",
@@ -75,6 +76,8 @@ __all__ = [
     "provenance_ids",
 ]
 
+# TODO(vocab): an indicator relation (plan indicator → actual indicators that measure its progress), to move to
+# the vocabulary of data/default/indicators.csv when it says which indicators relate.
 #: Actual indicators that measure progress on a planned indicator although their names differ
 #: (plan indicator → actual indicators). The same indicator always pairs with itself.
 RELATED_INDICATORS: dict[str, tuple[str, ...]] = {"new_loans": ("loans_disbursed",)}
@@ -106,24 +109,14 @@ def _check_ds(ds: Any) -> None:
 
 
 def _check_period(period: Any) -> str | None:
-    if period is None or period == "":
-        return None
-    if isinstance(period, bool) or not isinstance(period, (str, int)):
-        raise ValueError(f"period must be None or a period such as '2022' or '2022Q1'; got {period!r}")
-    p = parse_period(str(period))  # PeriodParseError is a ValueError
-    return p.label
+    """A period label (``'2022'``, ``'2022Q1'``) or None, by the shared check of :mod:`analysis.params`."""
+    return check_study_params(period=period).period
 
 
 def _check_as_of(as_of: Any) -> pd.Timestamp | None:
-    if as_of is None or as_of == "":
-        return None
-    try:
-        ts = pd.Timestamp(as_of)
-    except (ValueError, TypeError):
-        raise ValueError(f"as_of must be a date (YYYY-MM-DD, Timestamp) or None; got {as_of!r}") from None
-    if pd.isna(ts):
-        raise ValueError(f"as_of must be a date (YYYY-MM-DD, Timestamp) or None; got {as_of!r}")
-    return ts.normalize()
+    """A date (YYYY-MM-DD, Timestamp, date) at midnight, or None, by the shared check of :mod:`analysis.params`."""
+    ts = check_study_params(as_of=as_of).as_of
+    return None if ts is None else ts.normalize()
 
 
 def _in_regions(df: pd.DataFrame, regions: list[str] | None) -> pd.DataFrame:
@@ -847,10 +840,9 @@ def ambition_rows(ds: Dataset, regions: Any = None, period: Any = None) -> pd.Da
 
     Parameters
     ----------
-    ds : Dataset
-        The dataset.
-    regions : list of str, str or None
-        Regions to keep; None for all.
+    ds, regions : Dataset; list of str, str or None
+        The dataset, and the regions whose targets are paired with last year's actuals
+        (a list or a comma-separated string; None: all).
     period : str or None
         Keep only targets of this period label; None for all. Pairs of unknown period (below) are kept only
         when ``period`` is None.
@@ -869,7 +861,7 @@ def ambition_rows(ds: Dataset, regions: Any = None, period: Any = None) -> pd.Da
     Raises
     ------
     ValueError
-        If an argument is malformed.
+        If ``ds`` is not a Dataset or ``regions`` is not a region list.
 
     Notes
     -----
@@ -947,10 +939,9 @@ def project_table(ds: Dataset, regions: Any = None) -> pd.DataFrame:
 
     Parameters
     ----------
-    ds : Dataset
-        The dataset.
-    regions : list of str, str or None
-        Regions to keep; None for all.
+    ds, regions : Dataset; list of str, str or None
+        The dataset, and the regions whose responsibility tables are listed
+        (a list or a comma-separated string; None: all).
 
     Returns
     -------
@@ -964,7 +955,7 @@ def project_table(ds: Dataset, regions: Any = None) -> pd.DataFrame:
     Raises
     ------
     ValueError
-        If an argument is malformed.
+        If ``ds`` is not a Dataset or an argument of ``project_table`` is malformed.
 
     Notes
     -----
@@ -990,10 +981,9 @@ def table_coverage(ds: Dataset, regions: Any = None,
 
     Parameters
     ----------
-    ds : Dataset
-        The dataset.
-    regions : list of str, str or None
-        Regions to keep; None for all.
+    ds, regions : Dataset; list of str, str or None
+        The dataset, and the regions whose responsibility tables are counted
+        (a list or a comma-separated string; None: all).
     stated_indicator : str, default 'projects_pursued_to_signing'
         Indicator of the observation giving the table's stated number of projects (e.g. 盯引抓签约项目 33个).
 
@@ -1007,7 +997,7 @@ def table_coverage(ds: Dataset, regions: Any = None,
     Raises
     ------
     ValueError
-        If an argument is malformed.
+        If ``ds`` is not a Dataset or an argument of ``table_coverage`` is malformed.
 
     Notes
     -----
@@ -1067,7 +1057,7 @@ def milestone_frame(ds: Dataset, regions: Any = None, as_of: Any = None) -> pd.D
     Raises
     ------
     ValueError
-        If an argument is malformed.
+        If ``ds`` is not a Dataset or an argument of ``milestone_frame`` is malformed.
 
     Notes
     -----
@@ -1200,10 +1190,9 @@ def projects_in(ds: Dataset, regions: Any = None) -> pd.DataFrame:
 
     Parameters
     ----------
-    ds : Dataset
-        The dataset.
-    regions : list of str, str or None
-        Regions to keep; None for all.
+    ds, regions : Dataset; list of str, str or None
+        The dataset, and the regions whose projects are returned
+        (a list or a comma-separated string; None: all).
 
     Returns
     -------
@@ -1213,7 +1202,7 @@ def projects_in(ds: Dataset, regions: Any = None) -> pd.DataFrame:
     Raises
     ------
     ValueError
-        If an argument is malformed.
+        If ``ds`` is not a Dataset or an argument of ``projects_in`` is malformed.
 
     Notes
     -----
@@ -1228,10 +1217,9 @@ def stage_table(ds: Dataset, regions: Any = None) -> pd.DataFrame:
 
     Parameters
     ----------
-    ds : Dataset
-        The dataset.
-    regions : list of str, str or None
-        Regions to keep; None for all.
+    ds, regions : Dataset; list of str, str or None
+        The dataset, and the regions whose projects are counted by stage
+        (a list or a comma-separated string; None: all).
 
     Returns
     -------
@@ -1243,7 +1231,7 @@ def stage_table(ds: Dataset, regions: Any = None) -> pd.DataFrame:
     Raises
     ------
     ValueError
-        If an argument is malformed.
+        If ``ds`` is not a Dataset or an argument of ``stage_table`` is malformed.
 
     Notes
     -----
@@ -1308,10 +1296,9 @@ def heatmap_frame(ds: Dataset, regions: Any = None, missing_label: str = "(not s
 
     Parameters
     ----------
-    ds : Dataset
-        The dataset.
-    regions : list of str, str or None
-        Regions to keep; None for all.
+    ds, regions : Dataset; list of str, str or None
+        The dataset, and the regions whose projects' planned amounts are summed
+        (a list or a comma-separated string; None: all).
     missing_label : str, default '(not stated)'
         Label of a missing sector or lead unit.
 
@@ -1324,7 +1311,7 @@ def heatmap_frame(ds: Dataset, regions: Any = None, missing_label: str = "(not s
     Raises
     ------
     ValueError
-        If an argument is malformed.
+        If ``ds`` is not a Dataset or an argument of ``heatmap_frame`` is malformed.
 
     Notes
     -----
