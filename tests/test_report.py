@@ -1,4 +1,4 @@
-"""Narrative helpers (analysis.report): escaping of data strings, number formats, provenance."""
+"""Narrative helpers (analysis.reporting): escaping of data strings, number formats, provenance."""
 
 import pandas as pd
 

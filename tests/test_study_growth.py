@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import analysis
+import analysis.reporting
 from analysis.studies import growth as sg
 from analysis.growth import ComponentCheck
 
@@ -461,7 +462,7 @@ def test_race_orders_chinese_names_by_rank_then_data_not_by_code_point():
     counts = sg.reward_counts(board)
     assert counts.index.tolist() == ["玉环", "临海", "仙居"]
     assert counts["best_rank"].tolist() == [1, 1, 3] and str(counts["best_rank"].dtype) == "Int64"
-    html = analysis.report.show(board).data
+    html = analysis.reporting.show(board).data
     assert "<td>1</td>" in html and "1.0" not in html
 
 
@@ -559,7 +560,7 @@ def test_used_obs_ids_and_provenance(ds):
     obs = sg.select_observations(ds).observations
     ids = sg.used_obs_ids(sg.count_value_pairs(obs), sg.component_table(ds, "Eastern cluster", "unknown"))
     assert ids == sorted({"d001-o22", "d001-o23", "d001-o25", "d001-o26", "d004-o01", "d004-o02", "d004-o04"})
-    prov = analysis.report.provenance(ds, observations=ids)
+    prov = analysis.reporting.provenance(ds, observations=ids)
     assert set(prov["line"]) == {61, 65, 14}
     with pytest.raises(ValueError, match="DataFrames"):
         sg.used_obs_ids(["d001-o22"])
@@ -573,14 +574,14 @@ def test_used_obs_ids_and_provenance(ds):
     (0.0424, "p = 0.042", "0.042"), (1.0, "p = 1.000", "1.000"), (float("nan"), "p n/a", "n/a"),
 ])
 def test_fmt_p_never_writes_p_equals_zero(p, text, bare):
-    assert analysis.report.fmt_p(p) == text and analysis.report.fmt_p(p, label=False) == bare
+    assert analysis.reporting.fmt_p(p) == text and analysis.reporting.fmt_p(p, label=False) == bare
 
 
 def test_fmt_p_bad_input():
     with pytest.raises(ValueError, match="probability"):
-        analysis.report.fmt_p(1.5)
+        analysis.reporting.fmt_p(1.5)
     with pytest.raises(ValueError, match="digits"):
-        analysis.report.fmt_p(0.5, digits=0)
+        analysis.reporting.fmt_p(0.5, digits=0)
 
 
 def test_study_01_race_sentences(tmp_path):

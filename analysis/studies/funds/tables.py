@@ -287,6 +287,13 @@ def _count_texts(n: pd.Series, qualifier: pd.Series | None = None) -> pd.Series:
                       for v, qq in zip(n, q.astype(object))], index=n.index, dtype=object)
 
 
+def _add_money_words(out: pd.DataFrame, name: str, values: pd.Series, qualifiers: pd.Series,
+                     currency: pd.Series | str) -> None:
+    """Add ``<name>_bound`` (the bound in words) and ``<name>_text`` (the money as written) to ``out``."""
+    out[f"{name}_bound"] = bound_word(qualifiers)
+    out[f"{name}_text"] = _money_texts(values, qualifiers, currency)
+
+
 def _money_texts(values: pd.Series, qualifiers: pd.Series, currency: pd.Series | str = "yuan") -> pd.Series:
     cur = currency if isinstance(currency, pd.Series) else pd.Series(currency, index=values.index)
     return pd.Series([format_money(v, q, c) for v, q, c in zip(values, qualifiers.astype(object), cur)],
@@ -450,8 +457,7 @@ def fund_groups_table(ds: Dataset, regions=None) -> pd.DataFrame:
     out["size_text"] = _money_texts(out["total_size"], out["total_size_qualifier"], top["currency"])
     out["avg_size"] = ratios["avg_size"].where(out["is_group"])
     out["avg_size_qualifier"] = ratios["avg_size_qualifier"].astype(object).where(out["avg_size"].notna())
-    out["avg_size_bound"] = bound_word(out["avg_size_qualifier"])
-    out["avg_size_text"] = _money_texts(out["avg_size"], out["avg_size_qualifier"], top["currency"])
+    _add_money_words(out, "avg_size", out["avg_size"], out["avg_size_qualifier"], top["currency"])
     return _sorted_with_source(out, top, "sponsor")
 
 
@@ -886,8 +892,7 @@ def planned_vs_existing(ds: Dataset, regions=None) -> pd.DataFrame:
         "size_basis": np.where(top["status"].astype(object) == "planned", "target size", "total size"),
     }, index=top.index)
     out["n_funds_text"] = _count_texts(out["n_funds"])
-    out["size_bound"] = bound_word(q)
-    out["size_text"] = _money_texts(size, q, top["currency"])
+    _add_money_words(out, "size", size, q, top["currency"])
     return _sorted_with_source(out, top, "fund_id")
 
 
@@ -897,8 +902,9 @@ def planned_summary(ds: Dataset, regions=None) -> pd.DataFrame:
     Parameters
     ----------
     ds : Dataset
+        The dataset whose fund records are summed.
     regions : None, str or list of str
-        Regions to show (None: all in ``ds``).
+        Regions summed, each on its own row (None: every region of ``ds``).
 
     Returns
     -------

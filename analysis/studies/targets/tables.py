@@ -22,7 +22,7 @@ The measures themselves (attainment 完成率, time progress
 * :func:`stage_table`, :func:`funnel_chart_frame`: projects by stage (for :func:`analysis.targets.stage_funnel`).
 * :func:`heatmap_frame`: planned investment by sector and lead unit (for :func:`analysis.plots.heatmap`).
 * :func:`regression_sample`: the target-actual pairs the statistical checks can use.
-* :func:`provenance_ids`: the ids of every source row a set of tables used, for :func:`analysis.report.provenance`.
+* :func:`provenance_ids`: the ids of every source row a set of tables used, for :func:`analysis.reporting.provenance`.
 
 Units: money in yuan (the dataset's unit) unless a column name ends in ``_yi`` (亿元, 10^8 yuan); percent where a
 name ends in ``_pct``; percentage points where it ends in ``_pp``.
@@ -270,7 +270,7 @@ def pace_verdict(gap_pp: float, digits: int = 1) -> str:
 class Sentence:
     """A sentence of a report: the author's Markdown template and the values from data that fill it.
 
-    Show it with ``analysis.report.md(s.template, **s.values)`` (values escaped); ``s.text`` is the filled
+    Show it with ``analysis.reporting.md(s.template, **s.values)`` (values escaped); ``s.text`` is the filled
     template, unescaped, for tests and logs.
     """
 
@@ -1385,7 +1385,7 @@ def regression_sample(pairs: pd.DataFrame) -> pd.DataFrame:
 # section 9: provenance
 # ----------------------------------------------------------------------------------------------------------
 def provenance_ids(*frames: pd.DataFrame) -> dict[str, list[str]]:
-    """Ids of the source rows a study's tables used, by table, for :func:`analysis.report.provenance`.
+    """Ids of the source rows a study's tables used, by table, for :func:`analysis.reporting.provenance`.
 
     Parameters
     ----------
