@@ -539,3 +539,20 @@ def test_the_code_hash_covers_report_templates_and_styles_not_the_index(tmp_path
         assert runner.code_hash() == before, name
     (tmp_path / "templates/report/report.css").write_text("p { color: red }\n", encoding="utf-8")
     assert runner.code_hash() != before
+
+
+def test_lab_only_cells_stay_out_of_the_published_report(tmp_path):
+    """A markdown cell tagged lab-only (a note for the notebook's reader in JupyterLab) is not in the HTML that the
+    report's reader gets; the other cells are (synthetic study)."""
+    studies = tmp_path / "notebooks"
+    path = _study(studies / "01-note.ipynb", "# Nothing to set\nx = 1\n", "print('REPORT-' + 'BODY')")
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell("LAB-ONLY-NOTE: the code is in analysis.studies",
+                                                     metadata={"tags": [runner.execution.LAB_ONLY_TAG]}))
+    nb.cells.append(nbformat.v4.new_markdown_cell("SHOWN-NOTE"))
+    nbformat.write(nb, path)
+    reports = tmp_path / "reports"
+    assert runner.run(reports_dir=reports, notebooks_dir=studies, progress=False) == 0
+    page = (reports / "01-note.html").read_text(encoding="utf-8")
+    assert "REPORT-BODY" in page and "SHOWN-NOTE" in page
+    assert "LAB-ONLY-NOTE" not in page

@@ -236,6 +236,8 @@ def render_section(s: Section) -> str:
 def _front_html(r: Report) -> str:
     params = " · ".join(f"<code>{html.escape(k)} = {html.escape(repr(v))}</code>"
                         for k, v in r.parameters.items()) or "defaults"
+    fp = (f", fingerprint <code>{html.escape(r.fingerprint)}</code>"
+          if r.fingerprint and r.fingerprint not in r.data else "")
     keys = r.key_findings
     key_html = ("<ol>" + "".join(f'<li>{render_text(k)} <a class="ir-ref" href="#sec-{s.id}">→ {s.number}. '
                                  f"{render_text(s.title)}</a></li>" for k, s in keys) + "</ol>"
@@ -251,7 +253,7 @@ def _front_html(r: Report) -> str:
     return (f'<style>{REPORT_CSS}</style><div class="ir-report ir-front"><header class="ir-title">'
             f"<h1>{render_text(r.title)}</h1>"
             f'<p class="ir-question">{render_text(r.question)}</p>'
-            f'<p class="ir-meta"><strong>Data:</strong> {render_text(r.data)}<br><strong>Parameters:</strong> {params}</p>'
+            f'<p class="ir-meta"><strong>Data:</strong> {render_text(r.data)}{fp}<br><strong>Parameters:</strong> {params}</p>'
             f'</header><section class="ir-key" id="key-findings"><h2>Key findings</h2>{key_html}</section>{intro}'
             f'<nav class="ir-toc" aria-label="Contents"><h2>Contents</h2><ol>{toc}</ol></nav>{xlsx}</div>')
 

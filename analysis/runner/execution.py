@@ -26,11 +26,21 @@ from .jobs import RECORD_FIELDS, Job
 log = logging.getLogger(__name__)
 
 
+#: Tag of notebook cells shown in JupyterLab but not in the published report.
+LAB_ONLY_TAG = "lab-only"
+
+
 def _exporter(show_code: bool):
     """nbconvert's HTML exporter with the report template (``analysis/templates/report/``)."""
     from nbconvert import HTMLExporter
 
-    exp = HTMLExporter(template_name="report", extra_template_basedirs=[str(config.PACKAGE_DIR / "templates")])
+    from traitlets.config import Config
+
+    # cells tagged "lab-only" (a note to the reader of the notebook in JupyterLab, such as where the study's code
+    # lives) are left out of the published report: its reader starts at the report's own title
+    c = Config({"TagRemovePreprocessor": {"enabled": True, "remove_cell_tags": [LAB_ONLY_TAG]}})
+    exp = HTMLExporter(config=c, template_name="report",
+                       extra_template_basedirs=[str(config.PACKAGE_DIR / "templates")])
     exp.exclude_input_prompt = True
     exp.embed_images = False  # figures are already data URIs in the outputs; no markdown cell links a file
     exp.sanitize_html = False  # outputs are produced by our own code, which escapes data (analysis.reporting)

@@ -675,6 +675,6 @@ def run(data_dir=None, regions=None, period=None, as_of=None, include_planned: b
                 stakes_section(sub), policy_section(sub), statistics_section(sub), documents_section(ds, prov)]
     params = {"data_dir": data_dir, "regions": regions, "period": period, "as_of": as_of,
               "include_planned": include_planned}
-    data = f"{data_label(ds)}, fingerprint `{ds.fingerprint}`"
+    data = data_label(ds)
     return Report(STUDY, TITLE, QUESTION, params, data, sections, provenance=_provenance_table(prov),
                   intro=_scope_text(present, missing, p, include_planned, sub), fingerprint=ds.fingerprint)

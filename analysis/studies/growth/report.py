@@ -657,9 +657,9 @@ def check_params(indicator: str = TOTAL_INDICATOR, top_k: int = 3) -> tuple[str,
 
 def _data_label(ds: Dataset) -> str:
     """Where the data come from, as the report's title block and the runner's record name it."""
-    from ... import config
+    from ..overview import data_label
 
-    return "embedded dataset (data/default)" if ds.source.resolve() == config.DEFAULT_DATA_DIR.resolve() else str(ds.source)
+    return data_label(ds)
 
 
 def run(data_dir: str | Path | None = None, regions: Regions = None, period: str | int | None = None,

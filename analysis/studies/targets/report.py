@@ -815,10 +815,9 @@ def provenance_table(d: TargetData) -> Table:
 
 
 def _data_source(ds: Dataset) -> str:
-    from ... import config
+    from ..overview import data_label
 
-    default = Path(ds.source).resolve() == Path(config.DEFAULT_DATA_DIR).resolve()
-    return "embedded dataset (data/default)" if default else str(ds.source)
+    return data_label(ds)
 
 
 def _intro(d: TargetData) -> str:
