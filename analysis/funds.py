@@ -803,6 +803,10 @@ def is_breakdown(funds: pd.DataFrame) -> pd.Series:
     return p.notna() & (p.astype(str).str.strip() != "")
 
 
+#: Columns of the funds table that identify a record; :func:`fund_ratios` carries those present.
+_ID_COLUMNS = ("fund_id", "region", "sponsor", "fund_type", "status")
+
+
 def fund_ratios(funds: pd.DataFrame) -> pd.DataFrame:
     """Leverage, paid-in ratio, public share and average fund size of each row, with bounds and bases.
 
@@ -818,6 +822,8 @@ def fund_ratios(funds: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         Same index as ``funds``, columns:
 
+        - the identifying columns of ``funds`` that it has: ``fund_id``, ``region``, ``sponsor``, ``fund_type``,
+          ``status``;
         - ``leverage`` (multiple), ``leverage_qualifier``, ``leverage_basis``
           (``total_size / committed``, or ``target_size / committed`` for a planned fund);
         - ``paid_in_ratio`` (fraction), ``paid_in_ratio_qualifier``, ``paid_in_basis`` (``paid_in / committed``);
@@ -849,7 +855,8 @@ def fund_ratios(funds: pd.DataFrame) -> pd.DataFrame:
         "public_share_basis": np.char.add("committed / ", size_word.astype(str)),
         "avg_size_basis": np.char.add(size_word.astype(str), " / n_funds"),
     }
-    out = pd.DataFrame(index=funds.index)
+    # the identifying columns come along, so that the ratios read without a join back to the funds table
+    out = funds[[c for c in _ID_COLUMNS if c in funds.columns]].copy()
     for name, num, den, qcol, bcol in _RATIO_COLUMNS:
         v = _divide(values[num], values[den], num, den, name)
         out[name] = v

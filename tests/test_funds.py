@@ -564,3 +564,14 @@ def test_aggregate_states_the_sums_behind_each_ratio():
     assert row["leverage_denominator"] == 12.0 and row["leverage_denominator_qualifier"] == "exact"
     assert row["leverage"] == pytest.approx(row["leverage_numerator"] / row["leverage_denominator"])
     assert row["leverage_qualifier"] == "about" and row["total_size"] == 140.0
+
+
+def test_fund_ratios_carry_the_identifying_columns():
+    # the embedded funds table: each ratio row names its fund, region and sponsor (no join back needed)
+    from analysis import load_dataset
+
+    funds = load_dataset().funds
+    r = fund_ratios(funds)
+    assert list(r.columns[:5]) == ["fund_id", "region", "sponsor", "fund_type", "status"]
+    yiwu = r[(r["region"] == "Yiwu") & r["leverage"].notna()]
+    assert len(yiwu) == 1 and yiwu["leverage"].iloc[0] == pytest.approx(56.45 / 29)  # doc 002 line 21
