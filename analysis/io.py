@@ -493,15 +493,36 @@ def raw_figure_problems(df: pd.DataFrame, table: str, fname: str) -> list[dict]:
     return problems
 
 
+def _nearest_indicator(name, zh, indicators: pd.DataFrame) -> str:
+    """The listed indicator closest to an unlisted one, by its Chinese term, else its name (difflib), as
+    ``name (中文)``; empty when nothing is close."""
+    import difflib
+
+    names = [str(n) for n in indicators["indicator"]]
+    zh_of = dict(zip(indicators["indicator"], indicators["indicator_zh"].astype(object)))
+    hit: list[str] = []
+    if isinstance(zh, str) and zh.strip():  # the document's own term says most about what the figure is
+        by_zh = {str(z): n for n, z in zh_of.items() if isinstance(z, str)}
+        close = difflib.get_close_matches(zh.strip(), list(by_zh), n=1, cutoff=0.6)
+        hit = [by_zh[close[0]]] if close else []
+    if not hit:
+        hit = difflib.get_close_matches(str(name), names, n=1, cutoff=0.75)
+    return f"{hit[0]} ({zh_of.get(hit[0])})" if hit else ""
+
+
 def _cross_table_problems(tables: dict[str, pd.DataFrame], files: dict[str, Path],
                           indicators: pd.DataFrame) -> list[dict]:
     problems = []
     known = set(indicators["indicator"])
-    for idx, ind in tables["observations"]["indicator"].items():
+    obs = tables["observations"]
+    zh_col = obs["indicator_zh"] if "indicator_zh" in obs else pd.Series(None, index=obs.index, dtype=object)
+    for idx, ind in obs["indicator"].items():
         if ind not in known:
+            near = _nearest_indicator(ind, zh_col.get(idx), indicators)
             problems.append(_problem(files["observations"].name, idx, "indicator",
                                      "an indicator listed in indicators.csv (the embedded list, or a row of the "
-                                     "folder's own indicators.csv: indicator, indicator_zh, description_en, unit)", ind))
+                                     "folder's own indicators.csv: indicator, indicator_zh, description_en, unit)"
+                                     + (f"; nearest listed: {near}" if near else ""), ind))
     if not tables["milestones"].empty:
         known = set(tables["projects"]["project_id"])
         for idx, pid in tables["milestones"]["project_id"].items():

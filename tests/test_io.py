@@ -476,3 +476,14 @@ def test_dataset_prints_a_few_lines_pointing_to_summary_and_tables():
 def test_dataset_of_a_folder_prints_its_path(synthetic_dataset):
     text = repr(load_dataset(synthetic_dataset))
     assert str(synthetic_dataset) in text and "embedded" not in text.splitlines()[0]
+
+
+def test_unlisted_indicator_names_the_nearest_listed_one(tmp_path):
+    # synthetic: a user's own name for 实际利用外资; the embedded list writes it fdi_utilised (实际使用外资)
+    folder = write_dataset(tmp_path / "n")
+    df = pd.read_csv(folder / "observations.csv", dtype=str, keep_default_na=False)
+    df.loc[0, ["indicator", "indicator_zh"]] = ["foreign_capital_used", "实际利用外资"]
+    df.to_csv(folder / "observations.csv", index=False)
+    err = str(_problems(folder))
+    assert "column 'indicator'" in err and "nearest listed: fdi_utilised (实际使用外资)" in err
+    assert "found 'foreign_capital_used'" in err
