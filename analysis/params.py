@@ -290,7 +290,20 @@ def load_actual_dates(path: Path | None) -> pd.DataFrame:
     cols = ["milestone_id", "actual_date"]
     if path is None:
         return pd.DataFrame({"milestone_id": pd.Series(dtype=str), "actual_date": pd.Series(dtype="datetime64[ns]")})
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    import io as _io
+    import warnings
+
+    from .io import DataEncodingWarning, _decode_csv, _FileProblem
+
+    try:  # the same reading as the dataset's CSVs: UTF-8, else GB18030 (Excel's plain CSV on Chinese Windows)
+        text, encoding = _decode_csv(Path(path), Path(path).read_bytes())
+    except _FileProblem as e:
+        p = e.problems[0]
+        raise ValueError(f"{p['file']}, row {p['row']}: expected {p['expected']}, found {p['found']}") from None
+    if encoding == "gb18030":
+        warnings.warn(DataEncodingWarning(f"{path}: not UTF-8; read as GB18030 (GBK). Save it as 'CSV UTF-8 "
+                                          "(Comma delimited)' to load it without this guess."), stacklevel=2)
+    df = pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False)
     missing = [c for c in cols if c not in df.columns]
     if missing:
         raise ValueError(f"{path.name}: missing column(s) {', '.join(missing)}; expected {', '.join(cols)}")

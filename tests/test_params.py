@@ -64,3 +64,19 @@ def test_regions_are_turned_into_the_datasets_names_after_loading():
     assert p.with_regions(load_dataset()).regions == ["Taizhou", "Linhai"]
     with pytest.raises(ValueError, match="parameter regions: no region 'Taizhuo'.*nearest match: Taizhou"):
         check_study_params(regions="Taizhuo").with_regions(load_dataset())
+
+
+def test_actual_dates_saved_by_excel_as_gbk_are_read_with_a_warning(tmp_path):
+    # synthetic: a GBK (GB18030) file as Excel's plain "CSV" writes it on Chinese Windows, with a Chinese id
+    from analysis.io import DataEncodingWarning
+    from analysis.params import load_actual_dates
+
+    path = tmp_path / "actual_dates.csv"
+    path.write_bytes("milestone_id,actual_date\n临海-m01,2022-04-20\nm02,\n".encode("gb18030"))
+    with pytest.warns(DataEncodingWarning, match="GB18030"):
+        df = load_actual_dates(path)
+    assert df["milestone_id"].tolist() == ["临海-m01", "m02"]
+    assert str(df["actual_date"].iloc[0].date()) == "2022-04-20" and pd.isna(df["actual_date"].iloc[1])
+    path.write_bytes(b"milestone_id,actual_date\n\xff\xfe\xfd,2022-04-20\n")
+    with pytest.raises(ValueError, match="actual_dates.csv, row 2"):
+        load_actual_dates(path)
