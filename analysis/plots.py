@@ -153,9 +153,8 @@ _BASE_RC: dict[str, Any] = {
 }
 _DEFAULT_SANS = tuple(mpl.rcParamsDefault["font.sans-serif"])
 
-# cache: candidates -> font found (or None); and whether the font list was already rebuilt in this process
+# cache: (candidates, system fonts searched) -> font found (or None)
 _FONT_CACHE: dict[tuple[tuple[str, ...], bool], str | None] = {}
-_REBUILT = False
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -237,12 +236,10 @@ def _add_packaged_cjk_font() -> None:
 
 
 def _find_cjk_font(candidates: Sequence[str], allow_rebuild: bool, *, system: bool = True) -> str | None:
-    global _REBUILT
     if system:
         font = _pick(candidates)
         if font is None and allow_rebuild:
             _rebuild_font_list()
-            _REBUILT = True
             font = _pick(candidates)
         if font is None:
             _add_cjk_font_files()
@@ -286,12 +283,12 @@ def setup_style(*, refresh: bool = False, candidates: Sequence[str] | None = Non
 
     Notes
     -----
-    Search, stopping at the first success: (1) the families matplotlib already knows; (2) once per process, a
+    Search, stopping at the first success: (1) the families matplotlib already knows; (2) with ``refresh``, a
     rescan of the system fonts, because matplotlib's on-disk font cache is written the first time it runs and
     does not see fonts installed later; (3) font files whose names look like CJK fonts (from fontconfig's
     ``fc-list`` and the font directories), added with ``fontManager.addfont``; (4) the Noto Sans CJK collection
     of the PyPI package ``noto-cjk-sans-otc`` (installed with the project), added with ``fontManager.addfont``:
-    the same font file as Debian's ``fonts-noto-cjk``. The answer is cached, so repeat
+    the collection Debian's ``fonts-noto-cjk`` also installs. The answer is cached, so repeat
     calls only re-apply ``rcParams`` (idempotent, well under a millisecond). Sets ``font.family`` to
     sans-serif, ``font.sans-serif`` to [font, matplotlib's defaults...] and ``axes.unicode_minus`` to False (the
     Unicode minus sign is missing from some CJK fonts).

@@ -109,7 +109,6 @@ def test_setup_style_recovers_from_a_stale_font_cache(monkeypatch):
     monkeypatch.setattr(fm, "ttflist", [f for f in fm.ttflist if "CJK" not in f.name and f.name != font])
     fm._findfont_cached.cache_clear()
     monkeypatch.setattr(plots, "_FONT_CACHE", {})
-    monkeypatch.setattr(plots, "_REBUILT", False)
     assert font not in {f.name for f in fm.ttflist}
     assert setup_style() == font
     assert font in {f.name for f in fm.ttflist}
