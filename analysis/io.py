@@ -115,6 +115,13 @@ class Dataset:
             raise ValueError(f"unknown table {name!r}; expected one of {', '.join(config.TABLES + LIST_TABLES)}")
         return getattr(self, name)
 
+    @property
+    def label(self) -> str:
+        """How reports name the data: ``embedded dataset (data/default)``, or the folder's path."""
+        if Path(self.source).resolve() == config.DEFAULT_DATA_DIR.resolve():
+            return "embedded dataset (data/default)"
+        return str(self.source)
+
     def __repr__(self) -> str:
         source = Path(self.source)
         try:

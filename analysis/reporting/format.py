@@ -190,15 +190,9 @@ def report_header(ds: Dataset, title: str):
     """
     from IPython.display import display
 
-    source = "embedded dataset (data/default)" if ds.source.resolve() == _default_dir() else str(ds.source)
+    source = ds.label
     display({REPORT_MIMETYPE: {"title": title, "fingerprint": ds.fingerprint, "data_source": source}}, raw=True)
     return md("Data: {source}, fingerprint `{fp}`.", source=source, fp=ds.fingerprint)
-
-
-def _default_dir():
-    from .. import config
-
-    return config.DEFAULT_DATA_DIR.resolve()
 
 
 def _missing(value) -> bool:

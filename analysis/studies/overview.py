@@ -19,7 +19,7 @@ from ..periods import period_order
 from ..reporting import Col, Report, Section, Table, fmt_int, provenance
 
 __all__ = ["run", "tables_section", "observations_section", "regions_section", "quality_section",
-           "documents_section", "rows_per_document", "flagged_observations", "data_label", "STUDY", "TITLE"]
+           "documents_section", "rows_per_document", "flagged_observations", "STUDY", "TITLE"]
 
 STUDY = "00-dataset-overview"
 TITLE = "Dataset overview"
@@ -47,13 +47,6 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 def _label(table: str) -> str:
     return table.replace("_", " ").capitalize()
-
-
-def data_label(ds: Dataset) -> str:
-    """How the report names the data it read: ``embedded dataset (data/default)`` or the folder's path."""
-    if ds.source.resolve() == config.DEFAULT_DATA_DIR.resolve():
-        return "embedded dataset (data/default)"
-    return str(ds.source)
 
 
 # --- tables -----------------------------------------------------------------------------------------------
@@ -281,4 +274,4 @@ def run(data_dir: str | Path | None = None) -> Report:
              "status of each figure (actual, target, plan, forecast), and what was flagged as damaged. Every "
              "figure in the dataset cites the document and line it was read from.")
     return Report(STUDY, TITLE, QUESTION, {"data_dir": None if p.data_dir is None else str(p.data_dir)},
-                  data_label(ds), sections, provenance=appendix, intro=intro, fingerprint=ds.fingerprint)
+                  ds.label, sections, provenance=appendix, intro=intro, fingerprint=ds.fingerprint)

@@ -19,7 +19,6 @@ from ...io import Dataset, load_dataset
 from ...params import check_study_params
 from ...reporting import Col, Figure, Report, Section, Table
 from ...reporting.format import fmt_money, fmt_multiple, fmt_pct, provenance
-from ..overview import data_label
 from .tables import (POLICY_REINVESTMENT_RANGE, _status_rank, check_include_planned, figure_coverage,
                      format_measure, format_money, fund_count_matrix, fund_groups_table, fund_matrix_frame,
                      fund_matrix_table, leverage_frame, planned_summary, planned_vs_existing, policy_table,
@@ -675,6 +674,6 @@ def run(data_dir=None, regions=None, period=None, as_of=None, include_planned: b
                 stakes_section(sub), policy_section(sub), statistics_section(sub), documents_section(ds, prov)]
     params = {"data_dir": data_dir, "regions": regions, "period": period, "as_of": as_of,
               "include_planned": include_planned}
-    data = data_label(ds)
+    data = ds.label
     return Report(STUDY, TITLE, QUESTION, params, data, sections, provenance=_provenance_table(prov),
                   intro=_scope_text(present, missing, p, include_planned, sub), fingerprint=ds.fingerprint)

@@ -655,13 +655,6 @@ def check_params(indicator: str = TOTAL_INDICATOR, top_k: int = 3) -> tuple[str,
     return indicator.strip(), int(top_k)
 
 
-def _data_label(ds: Dataset) -> str:
-    """Where the data come from, as the report's title block and the runner's record name it."""
-    from ..overview import data_label
-
-    return data_label(ds)
-
-
 def run(data_dir: str | Path | None = None, regions: Regions = None, period: str | int | None = None,
         as_of: str | pd.Timestamp | None = None,
         indicator: str = TOTAL_INDICATOR, top_k: int = 3) -> Report:
@@ -712,4 +705,4 @@ def run(data_dir: str | Path | None = None, regions: Regions = None, period: str
                   Col("line", "Line", "int")], source="the dataset's observations table.", ids="id")
     return Report(STUDY, TITLE, QUESTION, {"data_dir": data_dir, "regions": regions, "period": period, "as_of": as_of,
                                            "indicator": ind, "top_k": k},
-                  _data_label(ds), sections, provenance=prov, intro=INTRO, fingerprint=ds.fingerprint)
+                  ds.label, sections, provenance=prov, intro=INTRO, fingerprint=ds.fingerprint)

@@ -814,12 +814,6 @@ def provenance_table(d: TargetData) -> Table:
         Col("line", "Line", "int")], source="the dataset's tables (columns doc and line)")
 
 
-def _data_source(ds: Dataset) -> str:
-    from ..overview import data_label
-
-    return data_label(ds)
-
-
 def _intro(d: TargetData) -> str:
     missing = (f" No data for region(s) {_join(d.missing)}: every section below says so where it has nothing to "
                "show." if d.missing else "")
@@ -879,7 +873,7 @@ def run(data_dir: Any = None, regions: Any = None, period: Any = None, as_of: An
                dates_name=p.actual_dates.name if p.actual_dates is not None else None, dates_in_folder=in_folder)
     params = {"data_dir": data_dir, "regions": regions, "period": period, "as_of": as_of,
               "actual_dates": actual_dates, "snail_days": snail_days}
-    source = _data_source(ds)
+    source = ds.label
     return Report(STUDY, TITLE, QUESTION, params, source,
                   [section(d) for section in SECTIONS], provenance=provenance_table(d), intro=_intro(d),
                   fingerprint=ds.fingerprint)
