@@ -88,6 +88,19 @@ def write_dataset(folder: Path, rows: dict[str, list[dict]] | None = None, fmt: 
 
 
 @pytest.fixture
+def nowhere_data(tmp_path) -> Path:
+    """A copy of the synthetic test region (tests/data/testland) whose regions table also names "Nowhere", a
+    region that no figure, fund or project names: a known region without data."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).parent / "data" / "testland", data)
+    (data / "regions.csv").write_text("region,region_zh,doc,line,note\nNowhere,无处,testland.txt,1,synthetic\n",
+                                      encoding="utf-8")
+    return data
+
+
+@pytest.fixture
 def synthetic_dataset(tmp_path) -> Path:
     return write_dataset(tmp_path / "testland")
 

@@ -1,7 +1,6 @@
 """Every study notebook runs top to bottom: with its defaults (as in JupyterLab) and, under papermill, on the
 synthetic test region's data folder (tests/data/testland: synthetic, made for tests)."""
 
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -62,13 +61,10 @@ REGIONAL = [p for p in NOTEBOOKS if _takes(p, "regions")]
 
 
 @pytest.mark.parametrize("nb_path", REGIONAL, ids=[p.stem for p in REGIONAL])
-def test_notebook_says_so_for_a_region_without_data(nb_path, tmp_path):
+def test_notebook_says_so_for_a_region_without_data(nb_path, tmp_path, nowhere_data):
     """A known region with no data gets a sentence, not a crash (every study that takes `regions`). "Nowhere" is
     named only in the regions table of a copy of the synthetic test region's data, and asked for in lower case."""
-    data = tmp_path / "data"
-    shutil.copytree(TESTLAND, data)
-    (data / "regions.csv").write_text("region,region_zh,doc,line,note\nNowhere,无处,testland.txt,1,synthetic\n",
-                                      encoding="utf-8")
+    data = nowhere_data
     nb = _run(nb_path, tmp_path / nb_path.name, data_dir=str(data), regions=["nowhere"])
     assert not _errors(nb)
     text = "\n".join(str(o.get("data", {}).get(mime, "")) for c in nb.cells for o in c.get("outputs", [])

@@ -9,7 +9,6 @@ the tests: its figures are in tests/data/testland/funds.csv and equity_stakes.cs
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -238,11 +237,8 @@ def test_usd_fund_is_not_added_to_yuan(tmp_path):
     assert "**R**, existing funds in yuan: leverage **5×**" in text  # 10 / 2
 
 
-def test_region_without_data_says_so(tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(TESTLAND, data)
-    (data / "regions.csv").write_text("region,region_zh,doc,line,note\nNowhere,无处,testland.txt,1,synthetic\n",
-                                      encoding="utf-8")
+def test_region_without_data_says_so(nowhere_data):
+    data = nowhere_data
     report = sf.run(data_dir=str(data), regions=["nowhere"])
     assert "No fund or equity-stake data for: **Nowhere**." in report.intro
     assert "every section is empty" in report.intro

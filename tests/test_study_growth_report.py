@@ -131,14 +131,9 @@ def test_section_findings_on_the_test_region(testland):
     assert sb[0].startswith("No region is left out of the ranking: the dataset does not say which region lies above")
 
 
-def test_region_without_data_is_a_key_finding(tmp_path):
+def test_region_without_data_is_a_key_finding(nowhere_data):
     """A copy of the SYNTHETIC test region whose regions table names 'Nowhere', which has no figure."""
-    import shutil
-
-    data = tmp_path / "data"
-    shutil.copytree(TESTLAND, data)
-    (data / "regions.csv").write_text("region,region_zh,doc,line,note\nNowhere,无处,testland.txt,1,synthetic\n",
-                                      encoding="utf-8")
+    data = nowhere_data
     r = growth.run(data_dir=str(data), regions="nowhere")
     assert r.key_findings[0][0] == ("No data for the region(s) asked for: **Nowhere**; the sections below say so "
                                     "where they have nothing to show.")

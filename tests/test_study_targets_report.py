@@ -8,7 +8,6 @@ place) by hand from its CSV files, the arithmetic written out beside each.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -157,13 +156,10 @@ def test_funnel_heatmap_checks_findings_testland(testland):
 # ---------------------------------------------------------------------------------------------------------
 # any region's data: a region without data, a region with nothing but projects
 # ---------------------------------------------------------------------------------------------------------
-def test_region_without_data_shows_no_other_regions_rows(tmp_path):
+def test_region_without_data_shows_no_other_regions_rows(nowhere_data):
     # synthetic: a copy of Testland whose regions table names "Nowhere", which no observation or project names.
     # The notebook before this change said "Regions studied: none" and then showed Testland's targets.
-    data = tmp_path / "data"
-    shutil.copytree(TESTLAND, data)
-    (data / "regions.csv").write_text("region,region_zh,doc,line,note\nNowhere,无处,testland.txt,1,synthetic\n",
-                                      encoding="utf-8")
+    data = nowhere_data
     r = t3.run(data_dir=str(data), regions="nowhere")
     assert "Regions studied: none. No data for region(s) Nowhere" in r.intro
     assert all(t.empty for t in r.tables), [t.caption for t in r.tables if not t.empty]
