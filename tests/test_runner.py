@@ -193,8 +193,10 @@ def test_killed_run_leaves_previous_reports(studies_dir, tmp_path):
         [sys.executable, "-m", "analysis.runner", "--notebooks", str(studies_dir), "-o", str(reports), "--no-progress"],
         start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
-    while time.time() < deadline and not list(reports.glob(".build-*/notebooks/*.ipynb")):
-        time.sleep(0.2)  # wait until the kernel is running the study
+    while time.time() < deadline and not list(reports.glob(".build-*")):
+        time.sleep(0.2)  # wait until the run has planned and started building (the study then sleeps 30 s)
+    time.sleep(2.0)
+    assert proc.poll() is None, "the run ended before it could be killed"
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     after = {p.name: p.read_bytes() for p in reports.iterdir() if p.is_file() and p.suffix in (".html", ".json")}

@@ -8,20 +8,24 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
+import io
 import json
 import logging
 import multiprocessing
 import os
 import shutil
 import sys
+import tarfile
 import tempfile
 import time
 import traceback
 import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import __version__, config
-from .jobs import RECORD_FIELDS, Job
+from .jobs import PATH_PARAMETERS, RECORD_FIELDS, Job
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +51,12 @@ def _exporter(show_code: bool):
     return exp
 
 
-def execute_job(study_path: str, job: Job, build_dir: str, commit: str, show_code: bool = False) -> Job:
+def execute_job(study_path: str, job: Job, build_dir: str, commit: str, show_code: bool = False,
+                cwd: str | None = None) -> Job:
     """Execute one study with papermill and export it to HTML in ``build_dir``. Never raises: failures are
-    recorded on the returned Job, with the failing cell and the executed notebook kept."""
+    recorded on the returned Job, with the failing cell and the executed notebook kept.
+
+    ``cwd`` is the folder the notebook runs in (default: the study's own folder)."""
     import nbformat
     import papermill as pm
     from jupyter_client.manager import KernelManager
@@ -64,7 +71,7 @@ def execute_job(study_path: str, job: Job, build_dir: str, commit: str, show_cod
     try:
         pm.execute_notebook(
             study_path, str(out_nb), parameters=job.params, kernel_name="python3", progress_bar=False,
-            cwd=str(Path(study_path).parent), km=km, shutdown_kernel="immediate", start_timeout=120,
+            cwd=cwd or str(Path(study_path).parent), km=km, shutdown_kernel="immediate", start_timeout=120,
             request_save_on_cell_execute=False,  # write the executed notebook once, not after every cell
         )
         job.status = "ok"
@@ -174,15 +181,165 @@ def _report_record(nb) -> dict:
     return record
 
 
+# --- tasks: one report as it travels to whatever executes it ----------------------------------------------
+
+
+@dataclass
+class ReportTask:
+    """Everything a worker needs to build one report, with no shared file system.
+
+    Attributes
+    ----------
+    job : Job
+        The report: study, parameters (paths absolute on the runner's machine), slug and cache key.
+    notebook : str
+        The study notebook (JSON text) as the runner read it.
+    study_dir : str
+        The study's folder on the runner's machine: the notebook runs there when the worker sees it.
+    commit, show_code :
+        Stamped into the report.
+    folders : dict of str to bytes
+        For each path parameter naming a folder (``data_dir``): the folder as a gzip'ed tar, for a worker that
+        cannot see the runner's path. Empty for the local executor.
+    """
+
+    job: Job
+    notebook: str
+    study_dir: str
+    commit: str
+    show_code: bool = False
+    folders: dict = field(default_factory=dict)
+
+
+@dataclass
+class ReportResult:
+    """What building one report gave: the job (status, error, record, timings), the HTML and the executed
+    notebook as text (None where there is none)."""
+
+    job: Job
+    html: str | None
+    notebook: str | None
+
+
+def make_task(job: Job, study_path: Path, commit: str, show_code: bool, ship_folders: bool = False) -> ReportTask:
+    """The task of ``job``; with ``ship_folders``, the folders its path parameters name travel with it."""
+    folders = {}
+    if ship_folders:
+        for name in PATH_PARAMETERS:
+            value = job.params.get(name)
+            if isinstance(value, str) and value and Path(value).is_dir():
+                folders[name] = pack_folder(Path(value))
+    return ReportTask(job, Path(study_path).read_text(encoding="utf-8"), str(Path(study_path).parent), commit,
+                      show_code, folders)
+
+
+def pack_folder(folder: Path) -> bytes:
+    """``folder``'s files as a gzip'ed tar (names relative to it)."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                tar.add(path, arcname=str(path.relative_to(folder)), recursive=False)
+    return buf.getvalue()
+
+
+def _unpack_folder(data: bytes, into: Path) -> Path:
+    into.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+def run_task(task: ReportTask) -> ReportResult:
+    """Build one report from its task, in a temporary folder of this machine, and return its HTML and executed
+    notebook. Never raises for a failing study (the job records it). A folder that travelled with the task is
+    used where the runner's path is not visible here; the job keeps the runner's parameters."""
+    job = task.job
+    with tempfile.TemporaryDirectory(prefix="report-") as tmp:
+        tmp = Path(tmp)
+        study_path = tmp / f"{job.study}.ipynb"
+        study_path.write_text(task.notebook, encoding="utf-8")
+        params = dict(job.params)
+        for name, data in task.folders.items():
+            if not Path(params[name]).is_dir():
+                params[name] = str(_unpack_folder(data, tmp / f"param-{name}"))
+        cwd = task.study_dir if Path(task.study_dir).is_dir() else str(tmp)
+        run_job = replace(job, params=params, extra=dict(job.extra))
+        done = execute_job(str(study_path), run_job, str(tmp / "build"), task.commit, task.show_code, cwd=cwd)
+        done.params = job.params
+        html = (tmp / "build" / done.html).read_text(encoding="utf-8") if done.html else None
+        notebook = Path(done.notebook).read_text(encoding="utf-8") if done.notebook and Path(done.notebook).exists() \
+            else None
+    return ReportResult(done, html, notebook)
+
+
+def store_result(result: ReportResult, build: Path) -> Job:
+    """Write a result's HTML and executed notebook into ``build`` where publishing looks for them."""
+    job = result.job
+    if result.notebook is not None:
+        nb_path = build / "notebooks" / f"{job.slug}.ipynb"
+        nb_path.parent.mkdir(parents=True, exist_ok=True)
+        nb_path.write_text(result.notebook, encoding="utf-8")
+        job.notebook = str(nb_path)
+    else:
+        job.notebook = None
+    if result.html is not None and job.status == "ok":
+        (build / f"{job.slug}.html").write_text(result.html, encoding="utf-8")
+        job.html = f"{job.slug}.html"
+    else:
+        job.html = None
+    return job
+
+
+# --- executors: where tasks run ----------------------------------------------------------------------------
+
+
+class LocalExecutor:
+    """This machine's cores: ``jobs_n`` worker processes (default: the number of cores); with one, this process.
+
+    ``run(tasks)`` yields a :class:`ReportResult` per task as each ends; a worker that dies gives a failed result,
+    never an exception.
+    """
+
+    ships_folders = False
+
+    def __init__(self, jobs_n: int | None = None):
+        self.jobs_n = jobs_n
+
+    def run(self, tasks: list[ReportTask]) -> Iterator[ReportResult]:
+        n = max(1, min(self.jobs_n or os.cpu_count() or 1, len(tasks)))
+        if n == 1:
+            for t in tasks:
+                yield run_task(t)
+            return
+        ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+        if sys.platform != "win32":  # workers fork from a server that has the heavy imports done once
+            ctx.set_forkserver_preload(["analysis.runner.execution", "papermill", "nbconvert", "nbformat", "jupyter_client"])
+        with cf.ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+            futures = {pool.submit(run_task, t): t for t in tasks}
+            try:
+                for fut in cf.as_completed(futures):
+                    try:
+                        yield fut.result()
+                    except Exception as e:  # a worker that died
+                        job = futures[fut].job
+                        job.status, job.error = "failed", f"worker died: {type(e).__name__}: {e}"
+                        yield ReportResult(job, None, None)
+            except BaseException:  # Ctrl-C, SIGTERM (as KeyboardInterrupt/SystemExit): nothing more starts
+                for fut in futures:
+                    fut.cancel()
+                raise
+
+
 def execute_all(todo: list[Job], studies: dict, build: Path, commit: str, show_code: bool, jobs_n: int | None,
-                progress: bool) -> list[Job]:
-    """Execute the jobs ``todo`` into ``build``, ``jobs_n`` at a time (default: the number of cores), logging each
-    as it ends (its stderr to the log); the jobs done, in the order they ended."""
+                progress: bool, executor=None) -> list[Job]:
+    """Execute the jobs ``todo`` with ``executor`` (default: :class:`LocalExecutor` with ``jobs_n`` processes)
+    into ``build``, logging each as it ends (its stderr to the log); the jobs done, in the order they ended."""
     if not todo:
         return []
     from tqdm import tqdm
 
-    n = max(1, min(jobs_n or os.cpu_count() or 1, len(todo)))
+    executor = executor or LocalExecutor(jobs_n)
     bar = tqdm(total=len(todo), desc="reports", unit="report", disable=not progress, file=sys.stderr)
     done = []
 
@@ -197,22 +354,10 @@ def execute_all(todo: list[Job], studies: dict, build: Path, commit: str, show_c
         bar.update(1)
         done.append(job)
 
-    if n == 1:
-        for j in todo:
-            report(execute_job(str(studies[j.study].path), j, str(build), commit, show_code))
-    else:
-        ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
-        if sys.platform != "win32":  # workers fork from a server that has the heavy imports done once
-            ctx.set_forkserver_preload(["analysis.runner.execution", "papermill", "nbconvert", "nbformat", "jupyter_client"])
-        with cf.ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
-            futures = {pool.submit(execute_job, str(studies[j.study].path), j, str(build), commit, show_code): j
-                       for j in todo}
-            for fut in cf.as_completed(futures):
-                try:
-                    report(fut.result())
-                except Exception as e:  # a worker that died
-                    j = futures[fut]
-                    j.status, j.error = "failed", f"worker died: {type(e).__name__}: {e}"
-                    report(j)
-    bar.close()
+    tasks = [make_task(j, studies[j.study].path, commit, show_code, executor.ships_folders) for j in todo]
+    try:
+        for result in executor.run(tasks):
+            report(store_result(result, build))
+    finally:
+        bar.close()
     return done
