@@ -100,7 +100,7 @@ def _values(table: str, r: pd.Series) -> list[tuple[str, str, str]]:
         shown = format_value(r.get(val_col), unit)
         if raw_col == "yoy_raw":
             shown = f"growth {shown}" if shown else "growth"
-        out.append((raw, shown or "(no value)", _text(r.get(q_col)) if q_col else ""))
+        out.append((raw, shown, _text(r.get(q_col)) if q_col else ""))
     return out
 
 
@@ -115,7 +115,7 @@ def _row_view(table: str, r: pd.Series) -> dict:
     values = _values(table, r)
     quality = _text(r.get("quality"))
     return {"table": table, "id": _text(r.get(_ID_COLUMN[table])), "what": _what(table, r),
-            "values": values, "value": "; ".join(v for _, v, _ in values),
+            "values": values, "value": "; ".join(v for _, v, _ in values if v),
             "raw": " · ".join(raw for raw, _, _ in values if raw),
             "qualifier": ", ".join(dict.fromkeys(q for _, _, q in values if q)),
             "status": _text(r.get(_STATUS_COLUMN.get(table, ""))), "period": _text(r.get(_PERIOD_COLUMN[table])),
@@ -149,7 +149,7 @@ def _find_raw(line: str, raw: str, taken: list[tuple[int, int]]) -> tuple[int, i
 
 
 def _row_mark_title(row: dict, shown: str, qualifier: str) -> str:
-    parts = [shown, f"qualifier {qualifier or 'exact'}"]
+    parts = [shown or "no value", f"qualifier {qualifier or 'exact'}"]
     if row["status"]:
         parts.append(f"status {row['status']}")
     if row["flag"]:
