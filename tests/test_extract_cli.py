@@ -171,7 +171,7 @@ def test_cli_end_to_end(tmp_path, capsys):
     assert main([*map(str, docs), "-o", str(out), "--region", "Sampleland", "--published", "2025-12-31"]) == 0
     printed = capsys.readouterr().out
     assert f"Wrote the draft dataset {out} from 3 document(s)" in printed
-    assert "rows: observations" in printed and "funds" in printed and "milestones" in printed
+    assert "  rows: observations 0, funds 0, equity_stakes 0, projects 0, milestones 0\n" in printed
     assert f"investment-reports -p data_dir={out}" in printed
     ds = load_dataset(out)
     assert ds.documents["doc"].tolist() == ["county-summary.txt", "city-bulletin.txt", "district-plan.txt"]
@@ -204,6 +204,20 @@ def test_cli_usage_errors_exit_2(tmp_path, capsys, args, message):
     assert main([str(doc), "-o", str(tmp_path / "out"), *args]) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_summary_counts_rows_and_flags(tmp_path, capsys, monkeypatch):
+    import analysis.extract.core as core
+
+    monkeypatch.setattr(core, "extract_text", lambda lines, info: sample_draft(info.doc, lines))
+    doc = tmp_path / "sample.txt"
+    doc.write_text("\n".join(SAMPLE_LINES), encoding="utf-8")
+    assert main([str(doc), "-o", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out
+    assert ("  rows: observations 2 (1 uncertain, 0 damaged), funds 1, equity_stakes 0, projects 1, milestones 1\n"
+            in printed)
+    assert "  new indicators: 1 " in printed
+    assert len(load_dataset(tmp_path / "out").observations) == 2
 
 
 def test_cli_without_output_folder_exits_2(tmp_path, capsys):

@@ -70,16 +70,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _summary(draft, folder: Path) -> str:
     """What was written: rows per table, uncertain and damaged rows, new indicators, and the next commands."""
-    counts = ", ".join(f"{t} {len(df)}" for t, df in draft.tables.items())
     obs = draft.tables["observations"]
     flags = ""
     if "quality" in obs and len(obs):
         flags = (f" ({int((obs['quality'] == 'uncertain').sum())} uncertain, "
                  f"{int((obs['quality'] == 'damaged').sum())} damaged)")
+    counts = ", ".join(f"{t} {len(df)}" + (flags if t == "observations" else "") for t, df in draft.tables.items())
     n_docs = len(draft.lines)
     return "\n".join([
         f"Wrote the draft dataset {folder} from {n_docs} document(s):",
-        f"  rows: {counts}; observations{flags}",
+        f"  rows: {counts}",
         f"  new indicators: {len(draft.new_indicators)} (in indicators.csv, beside the codebook's)",
         f"  plain text: {folder / 'text'}; review: {folder / 'review.html'}",
         "Check it in review.html, then run the studies on it:",
