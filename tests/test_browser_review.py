@@ -7,38 +7,20 @@ summary counts the rows, the filter hides the lines without figures, and nothing
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+from test_browser import browser  # noqa: E402,F401 - the headless Chromium fixture (fails in CI when absent)
 from test_extract_cli import SAMPLE_LINES, sample_draft  # noqa: E402
 
 from analysis.extract.draft import write_draft  # noqa: E402
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 HOSTILE = '<script>alert("line")</script><img src=x onerror=alert(2)>'
 #: The synthetic document, with a hostile line and a very long unbroken one (it must wrap, not widen the page).
 LINES = SAMPLE_LINES + [HOSTILE, "长" * 40 + "A" * 300]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run installs Debian's chromium for this test")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
