@@ -136,6 +136,16 @@ def test_an_empty_folder_is_used(tmp_path):
     assert len(load_dataset(folder).observations) == 2
 
 
+def test_a_draft_of_extract_text_gets_the_documents_defaults(tmp_path):
+    from analysis.extract import DocumentInfo, extract_text
+
+    draft = extract_text(SAMPLE_LINES, DocumentInfo(doc="plain.txt", region="Sampleland"))
+    ds = load_dataset(write_draft(draft, tmp_path / "draft"))
+    row = ds.documents.iloc[0]
+    assert (row["doc"], row["title_en"], row["kind"], row["period"], bool(row["damaged"])) == (
+        "plain.txt", "plain.txt", "other", "unknown", False)
+
+
 def test_merge_drafts_keeps_every_row_and_refuses_two_documents_of_one_name():
     merged = merge_drafts([sample_draft("a.txt"), sample_draft("b.txt")])
     assert merged.documents["doc"].tolist() == ["a.txt", "b.txt"]

@@ -34,6 +34,14 @@ def test_windows_and_old_mac_line_breaks_are_normalised(tmp_path, newline):
     assert read_document(p).lines == TEXT
 
 
+def test_no_line_break_characters_inside_a_line(tmp_path):
+    p = tmp_path / "odd.txt"
+    _write(p, "第一页\f第二页\u2028同一行\x85尾\n下一行")
+    r = read_document(p)
+    assert r.lines == ["第一页 第二页 同一行 尾", "下一行"]
+    assert "\n".join(r.lines).splitlines() == r.lines
+
+
 def test_utf8_with_byte_order_mark(tmp_path):
     p = tmp_path / "bom.txt"
     p.write_bytes(b"\xef\xbb\xbf" + "\n".join(TEXT).encode("utf-8"))

@@ -116,8 +116,9 @@ def guess_kind(title: str) -> str:
 
 
 def _clean_line(line: str) -> str:
-    """A line without line-break characters (a form feed or vertical tab inside a line becomes a space)."""
-    return re.sub(r"[\r\n\f\v\u2028\u2029]", " ", line)
+    """A line without the characters :meth:`str.splitlines` breaks at (form feed, vertical tab, NEL, U+2028, ...):
+    each becomes a space, so that any reader of the saved text counts the same lines."""
+    return re.sub(r"[\r\n\f\v\x1c\x1d\x1e\x85\u2028\u2029]", " ", line)
 
 
 def _first_line(lines: list[str]) -> str:
