@@ -129,6 +129,17 @@ def test_refuses_an_edited_draft(tmp_path):
     assert (folder / "my-notes.txt").read_text(encoding="utf-8") == "checked lines 1-4"
 
 
+def test_refuses_a_file_and_a_damaged_marker(tmp_path):
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    with pytest.raises(DraftFolderError, match=r"afile is a file, not a folder"):
+        write_draft(sample_draft(), tmp_path / "afile")
+    folder = write_draft(sample_draft(), tmp_path / "draft")
+    (folder / MARKER).write_text("{not json", encoding="utf-8")
+    with pytest.raises(DraftFolderError, match=r"could not read it"):
+        write_draft(sample_draft(), folder)
+    assert (folder / "observations.csv").is_file()
+
+
 def test_an_empty_folder_is_used(tmp_path):
     folder = tmp_path / "empty"
     folder.mkdir()

@@ -185,11 +185,10 @@ def _check_replaceable(folder: Path) -> None:
         return
     if not folder.is_dir():
         raise DraftFolderError(f"{folder} is a file, not a folder; nothing was written")
-    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
-    if not present:
-        return
     marker = folder / MARKER
     if not marker.is_file():
+        if not any(folder.iterdir()):
+            return  # an empty folder holds nothing to lose
         raise DraftFolderError(f"{folder} exists and is not a draft written by investment-extract (it has no "
                                f"{MARKER}); choose a new folder: nothing was written, and nothing in it changed")
     try:
@@ -197,6 +196,7 @@ def _check_replaceable(folder: Path) -> None:
     except (ValueError, KeyError, TypeError) as e:
         raise DraftFolderError(f"{marker}: expected the draft's record of its files; could not read it ({e}); "
                                "nothing was written") from None
+    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir()}
     changed = sorted(name for name in present - {MARKER}
                      if name not in recorded or _sha256((folder / name).read_bytes()) != recorded[name])
     if changed:
