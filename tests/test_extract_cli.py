@@ -157,6 +157,13 @@ def test_a_draft_of_extract_text_gets_the_documents_defaults(tmp_path):
         "plain.txt", "plain.txt", "other", "unknown", False)
 
 
+def test_review_lists_rows_that_cite_no_line(tmp_path):
+    draft = sample_draft()
+    draft.tables["funds"].loc[0, "line"] = 99  # past the end of the 6-line text
+    page = (write_draft(draft, tmp_path / "draft") / "review.html").read_text(encoding="utf-8")
+    assert "1 row(s) cite no line of the text" in page and "sample-f01</code> cites sample.txt, line 99" in page
+
+
 def test_merge_drafts_keeps_every_row_and_refuses_two_documents_of_one_name():
     merged = merge_drafts([sample_draft("a.txt"), sample_draft("b.txt")])
     assert merged.documents["doc"].tolist() == ["a.txt", "b.txt"]

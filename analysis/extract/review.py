@@ -225,6 +225,16 @@ def _document_views(draft: Draft) -> list[dict]:
     return docs
 
 
+def _stray_rows(draft: Draft) -> list[dict]:
+    """Rows that cite no line of the saved text (an unknown document, or a line past its end): a provenance error
+    the page lists apart, so that none goes unseen."""
+    stray = []
+    for (doc, n), rows in _rows_by_line(draft).items():
+        if not 1 <= n <= len(draft.lines.get(doc, ())):
+            stray.extend(dict(r, cited=f"{doc}, line {n}") for r in rows)
+    return stray
+
+
 def render_review(draft: Draft) -> str:
     """The review page of a draft, as HTML.
 
@@ -242,4 +252,5 @@ def render_review(draft: Draft) -> str:
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("review.html.j2").render(summary=_summary(draft), documents=_document_views(draft))
+    return env.get_template("review.html.j2").render(summary=_summary(draft), documents=_document_views(draft),
+                                                     stray=_stray_rows(draft))
