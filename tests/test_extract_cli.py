@@ -164,6 +164,31 @@ def test_review_lists_rows_that_cite_no_line(tmp_path):
     assert "1 row(s) cite no line of the text" in page and "sample-f01</code> cites sample.txt, line 99" in page
 
 
+def test_review_marks_figures_no_row_took(tmp_path, monkeypatch):
+    import analysis.extract.review as review
+    from analysis.extract import Figure
+
+    def figures(line):  # a stand-in for find_figures (synthetic): 1支 on line 4, a damaged 2023家 elsewhere
+        out = []
+        if "1支" in line:
+            i = line.index("1支")
+            out.append(Figure(i, i + 2, "1支", "1支", 1.0, "count"))
+        if "5亿元" in line:  # the fund row's own figure: marked once, with the row's title
+            i = line.index("5亿元")
+            out.append(Figure(i, i + 3, "5亿元", "5亿元", 5e8, "yuan"))
+        if "2023家" in line:
+            i = line.index("2023家")
+            out.append(Figure(i, i + 5, "2023家", "2023家", None, "count", quality="damaged", note="2023 artefact"))
+        return out
+
+    monkeypatch.setattr(review, "find_figures", figures)
+    page = review.render_review(sample_draft(lines=SAMPLE_LINES + ["新投产企业2023家"]))
+    assert '<mark class="fig norow" title="figure 1, qualifier exact, level; no row proposed from it">1支</mark>' in page
+    assert page.count(">5亿元</mark>") == 1 and 'title="funds sample-f01: 500,000,000 yuan (5 亿)' in page
+    assert ('<mark class="fig norow damaged" title="figure (no value), qualifier exact, level; no row proposed from '
+            'it; damaged: 2023 artefact">2023家</mark>') in page
+
+
 def test_merge_drafts_keeps_every_row_and_refuses_two_documents_of_one_name():
     merged = merge_drafts([sample_draft("a.txt"), sample_draft("b.txt")])
     assert merged.documents["doc"].tolist() == ["a.txt", "b.txt"]
