@@ -87,5 +87,37 @@ def extract_text(text: str | list[str], info: DocumentInfo) -> Draft:
 
 
 def extract_file(path: str | Path, region: str | None = None, published: str | None = None) -> Draft:
-    """Read a document file and propose rows from it (skeleton: filled by issue 10)."""
-    raise NotImplementedError
+    """Read a document file (txt, md, html, docx, pdf) and propose rows from it.
+
+    Parameters
+    ----------
+    path : str or path
+        The document (:func:`analysis.extract.read.read_document` says how each format is read).
+    region : str, optional
+        The region it is about.
+    published : str, optional
+        Its publication date, YYYY, YYYY-MM or YYYY-MM-DD: periods such as 今年 or 一季度 are read from it.
+
+    Returns
+    -------
+    Draft
+        Rows citing ``doc`` = ``<stem>.txt`` (the plain text saved beside a draft) and the line they come from;
+        its ``documents`` row in the documents schema.
+
+    Raises
+    ------
+    analysis.extract.read.DocumentReadError
+        When the file cannot be read as text (the message names it).
+    """
+    from .draft import document_row
+    from .read import guess_kind, read_document
+
+    path = Path(path)
+    read = read_document(path)
+    info = DocumentInfo(doc=f"{path.stem}.txt", region=region, published=published, title=read.title,
+                        kind=guess_kind(read.title))
+    draft = extract_text(read.lines, info)
+    obs = draft.tables.get("observations")
+    damaged = bool(obs is not None and "quality" in obs and (obs["quality"] == "damaged").any())
+    draft.documents = pd.DataFrame([document_row(info, path.name, read.source_format, read.encoding, damaged)])
+    return draft
