@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup reports test lab lab-copies benchmark benchmark-runner clean
+.PHONY: setup reports test lab lab-copies benchmark benchmark-runner benchmark-extract clean
 
 setup: $(STAMP)
 
@@ -44,6 +44,11 @@ benchmark: setup
 
 benchmark-runner: setup
 	$(BIN)/python benchmarks/bench_runner.py
+
+# The extractor's speed on a long document, and JioNLP's extract_money beside it on the seeds (optional extra).
+benchmark-extract: setup
+	$(BIN)/python -m pip install --quiet -c requirements-lock.txt -e ".[benchmark]"
+	$(BIN)/python benchmarks/bench_extract.py
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache
