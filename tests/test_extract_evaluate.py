@@ -217,3 +217,11 @@ def test_the_embedded_dataset_scored_against_itself_is_perfect():
     damaged = reference_figures(ds).query("kind == 'damaged'")
     assert sorted(zip(damaged["doc"].str[:3], damaged["line"], damaged["raw"])) == [
         ("004", 19, "202300亩"), ("004", 23, "2023家"), ("004", 23, "2023家")]
+
+
+def test_a_list_of_drafts_is_scored_as_one(reference):
+    second = _draft({"observations": [_p(value="72", unit="count", raw="72个", doc=DOC2, line=2)]}, docs=(DOC2,))
+    ev = evaluate([_draft(DRAFT_ROWS), second], reference, extras=EXTRAS)
+    assert ev.per_document["doc"].tolist() == [DOC, DOC2]
+    assert ev.per_document["matched"].tolist() == [10, 1]
+    assert (ev.totals()["reference"], ev.totals()["proposed"]) == (13, 14)

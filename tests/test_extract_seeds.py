@@ -128,17 +128,10 @@ def _info(row) -> DocumentInfo:
     return DocumentInfo(doc=row["doc"], region=row["region"], published=published)
 
 
-def _merged(drafts: list[Draft]) -> Draft:
-    """One draft of several documents' drafts (tables concatenated)."""
-    tables = {t: pd.concat([d.tables[t] for d in drafts], ignore_index=True) for t in drafts[0].tables}
-    lines = {k: v for d in drafts for k, v in d.lines.items()}
-    return Draft(pd.concat([d.documents for d in drafts], ignore_index=True), tables,
-                 pd.concat([d.new_indicators for d in drafts], ignore_index=True), lines)
-
-
 @pytest.fixture(scope="module")
-def draft(dataset, lines) -> Draft:
-    return _merged([extract_text(lines[r["doc"]], _info(r)) for _, r in dataset.documents.iterrows()])
+def draft(dataset, lines) -> list[Draft]:
+    """One draft per seed document."""
+    return [extract_text(lines[r["doc"]], _info(r)) for _, r in dataset.documents.iterrows()]
 
 
 @pytest.fixture(scope="module")

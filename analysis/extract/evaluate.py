@@ -114,6 +114,16 @@ def _figures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return _frame(_observation_figures(tables.get("observations")) + _table_figures(tables))
 
 
+def _drafts(draft) -> list:
+    """A draft, or a list of drafts (one per document), as a list."""
+    return list(draft) if isinstance(draft, (list, tuple)) else [draft]
+
+
+def _draft_docs(draft) -> list[str]:
+    """The documents of one or more drafts (their ``documents['doc']``), in order."""
+    return [d for one in _drafts(draft) if "doc" in one.documents for d in one.documents["doc"]]
+
+
 def reference_figures(dataset) -> pd.DataFrame:
     """Every figure of a curated dataset, one row each.
 
@@ -138,10 +148,12 @@ def proposed_figures(draft) -> pd.DataFrame:
 
     Parameters
     ----------
-    draft : analysis.extract.core.Draft
-        The extractor's draft (its ``tables`` in the dataset's schemas; values as numbers or strings).
+    draft : analysis.extract.core.Draft or list of Draft
+        The extractor's draft (its ``tables`` in the dataset's schemas; values as numbers or strings), or several
+        (e.g. one per document).
     """
-    return _figures(dict(draft.tables))
+    return _frame([f for one in _drafts(draft) for f in
+                   _observation_figures(one.tables.get("observations")) + _table_figures(one.tables)])
 
 
 def read_extras(path: str | Path) -> pd.DataFrame:
@@ -353,12 +365,12 @@ def evaluate(draft, dataset, docs: list[str] | None = None,
 
     Parameters
     ----------
-    draft : analysis.extract.core.Draft
-        Rows the extractor proposed.
+    draft : analysis.extract.core.Draft or list of Draft
+        Rows the extractor proposed (one draft, or several, e.g. one per document).
     dataset : analysis.io.Dataset
         The reference (e.g. the embedded, hand-curated dataset: ``analysis.load_dataset()``).
     docs : list of str, optional
-        Documents to score (file names); default: those of the draft (``draft.documents['doc']``), else every
+        Documents to score (file names); default: those of the draft(s) (``draft.documents['doc']``), else every
         document of the reference.
     extras : DataFrame or path, optional
         Real figures the curator did not record (``doc``, ``line``, ``raw``, ``reason``; :func:`read_extras`):
@@ -368,11 +380,9 @@ def evaluate(draft, dataset, docs: list[str] | None = None,
     -------
     Evaluation
     """
-    if docs is None:
-        docs = list(draft.documents["doc"]) if "doc" in draft.documents and len(draft.documents) else None
     reference, proposed = reference_figures(dataset), proposed_figures(draft)
     if docs is None:
-        docs = sorted(reference["doc"].dropna().unique())
+        docs = _draft_docs(draft) or sorted(reference["doc"].dropna().unique())
     docs = list(dict.fromkeys(docs))
     reference = reference[reference["doc"].isin(docs)].reset_index(drop=True)
     proposed = proposed[proposed["doc"].isin(docs)].reset_index(drop=True)
