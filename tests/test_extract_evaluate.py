@@ -225,3 +225,28 @@ def test_a_list_of_drafts_is_scored_as_one(reference):
     assert ev.per_document["doc"].tolist() == [DOC, DOC2]
     assert ev.per_document["matched"].tolist() == [10, 1]
     assert (ev.totals()["reference"], ev.totals()["proposed"]) == (13, 14)
+
+
+@pytest.fixture(scope="module")
+def twin_reference(tmp_path_factory):
+    """Synthetic: one figure of the text (478公顷 on line 2) recorded twice, as an observation and a project's land."""
+    rows = {"documents": REFERENCE_ROWS["documents"][:1],
+            "observations": [dict(_OBS, obs_id="t-o01", indicator="wetland_park_area", indicator_zh="湿地公园",
+                                  status="plan", value="4780000", unit="m2", raw="478公顷", line="2")],
+            "projects": [dict(REFERENCE_ROWS["projects"][0], total_investment="", total_investment_raw="",
+                              total_investment_qualifier="", land="4780000", land_unit="m2", land_raw="478公顷",
+                              line="2")]}
+    return load_dataset(write_dataset(tmp_path_factory.mktemp("twin"), rows))
+
+
+def test_a_figure_recorded_in_two_tables_is_found_by_one_proposal(twin_reference):
+    once = _draft({"observations": [_p(value="4780000", unit="m2", raw="478公顷", status="plan", line=2)]})
+    row = evaluate(once, twin_reference).per_document.iloc[0]
+    assert (row["reference"], row["matched"], row["proposals_matched"], row["proposed"]) == (2, 2, 1, 1)
+    assert (row["recall"], row["precision"], row["false_positives"]) == (1.0, 1.0, 0)
+    both = _draft({"observations": once.tables["observations"].to_dict("records"),
+                   "projects": [{"doc": DOC, "line": 2, "land": 4780000, "land_unit": "m2", "land_raw": "478公顷"}]})
+    row = evaluate(both, twin_reference).per_document.iloc[0]
+    assert (row["matched"], row["proposals_matched"], row["proposed"], row["precision"]) == (2, 2, 2, 1.0)
+    other_value = _draft({"observations": [_p(value="4780", unit="m2", raw="478公顷", line=2)]})
+    assert evaluate(other_value, twin_reference).per_document.iloc[0]["matched"] == 0

@@ -8,11 +8,14 @@ observation (``quality = damaged``, value empty) is a figure of kind ``damaged``
 
 A proposed figure *matches* a reference figure when doc, line, unit and kind agree and the values agree within a
 relative 1e-6; a damaged one when doc, line and kind ``damaged`` agree. Each reference figure is matched at most
-once, so a figure proposed twice counts once. A proposed figure that matches nothing is a false positive unless it
+once, so a figure proposed twice counts once. A figure of the text that the curator recorded in two tables (an
+observation and a project's land: same doc, line, raw, value and unit) is found when either of its rows is
+matched. A proposed figure that matches nothing is a false positive unless it
 is listed among the *extras*: real figures of the documents that the curator did not record (``doc``, ``line``,
 ``raw``, ``reason``; each excuses one proposal on its line with the same raw text or the same value and unit).
 
-Recall = matched / reference figures; precision = (matched + excused extras) / proposed figures. On the matched
+Recall = matched reference figures / reference figures; precision = (proposals that matched + excused extras) /
+proposed figures. On the matched
 observation figures the evaluation also scores the qualifier, status, period and growth (``yoy_pct`` of a
 matched level, where either side has one).
 """
@@ -200,6 +203,24 @@ def _squash(raw) -> str:
     return re.sub(r"\s+", "", str(raw)) if raw is not None and not pd.isna(raw) else ""
 
 
+def _twin_key(r) -> tuple:
+    return (r.doc, int(r.line), r.kind, r.unit, _squash(r.raw), None if pd.isna(r.value) else round(float(r.value), 6))
+
+
+def _twins(reference: pd.DataFrame, pairs: dict[int, int]) -> dict[int, int]:
+    """Reference index → proposed index for reference figures found through their twin: the same figure of the
+    text (doc, line, kind, unit, raw, value) that the curator recorded in another table too (an observation and a
+    project's land, say), when the proposal matched the other table's row and nothing matched this one."""
+    found = {_twin_key(reference.loc[j]): (i, reference.at[j, "table"]) for i, j in pairs.items()}
+    used = set(pairs.values())
+    out = {}
+    for j, r in reference.iterrows():
+        hit = found.get(_twin_key(r)) if j not in used else None
+        if hit is not None and hit[1] != r.table:
+            out[j] = hit[0]
+    return out
+
+
 def _extra_quantity(raw: str) -> tuple[float | None, str | None]:
     try:
         q = parse_quantity(raw)
@@ -244,14 +265,16 @@ def _same_yoy(a: float, b: float) -> bool:
     return pd.notna(a) and pd.notna(b) and _close(float(a), float(b))
 
 
-def _pair_frame(proposed: pd.DataFrame, reference: pd.DataFrame, pairs: dict[int, int]) -> pd.DataFrame:
-    """One row per match: the reference figure with the proposal's qualifier, status, period, yoy and raw."""
+def _pair_frame(proposed: pd.DataFrame, reference: pd.DataFrame, pairs: list[tuple[int, int]]) -> pd.DataFrame:
+    """One row per match (proposed index, reference index): the reference figure with the proposal's index
+    (``proposal``) and its table, raw, qualifier, status, period and yoy (``proposed_*``), and the scores."""
     cols = ["doc", "line", "table", "column", "value", "unit", "kind", "raw", "qualifier", "status", "period", "yoy"]
     if not pairs:
-        return pd.DataFrame(columns=cols + [f"proposed_{c}" for c in ("table", "raw", "qualifier", "status",
-                                                                      "period", "yoy")] + _SCORES)
-    ref = reference.loc[list(pairs.values()), cols].reset_index(drop=True)
-    prop = proposed.loc[list(pairs.keys()), ["table", "raw", "qualifier", "status", "period", "yoy"]]
+        return pd.DataFrame(columns=cols + ["proposal"] + [f"proposed_{c}" for c in (
+            "table", "raw", "qualifier", "status", "period", "yoy")] + _SCORES)
+    ref = reference.loc[[j for _, j in pairs], cols].reset_index(drop=True)
+    ref["proposal"] = [i for i, _ in pairs]
+    prop = proposed.loc[[i for i, _ in pairs], ["table", "raw", "qualifier", "status", "period", "yoy"]]
     prop = prop.reset_index(drop=True).add_prefix("proposed_")
     m = pd.concat([ref, prop], axis=1)
     obs = m["table"].eq("observations") & m["proposed_table"].eq("observations")
@@ -279,10 +302,10 @@ def _per_document(docs: list[str], reference: pd.DataFrame, proposed: pd.DataFra
         ref_n = int(reference["doc"].eq(doc).sum())
         prop_n = int(proposed["doc"].eq(doc).sum())
         m = matched[matched["doc"].eq(doc)]
-        hit, extra = len(m), n_excused.get(doc, 0)
-        row = {"doc": doc, "reference": ref_n, "proposed": prop_n, "matched": hit, "extras": extra,
-               "missed": ref_n - hit, "false_positives": prop_n - hit - extra,
-               "recall": _share(hit, ref_n), "precision": _share(hit + extra, prop_n)}
+        hit, used, extra = len(m), m["proposal"].nunique(), n_excused.get(doc, 0)
+        row = {"doc": doc, "reference": ref_n, "proposed": prop_n, "matched": hit, "proposals_matched": used,
+               "extras": extra, "missed": ref_n - hit, "false_positives": prop_n - used - extra,
+               "recall": _share(hit, ref_n), "precision": _share(used + extra, prop_n)}
         for name in ("qualifier", "status", "growth", "period"):
             ok = m[f"{name}_ok"].dropna()
             row[f"{name}_acc"] = _share(float(ok.astype(bool).sum()), len(ok))
@@ -298,13 +321,16 @@ class Evaluation:
     Attributes
     ----------
     per_document : pandas.DataFrame
-        One row per document: ``reference``, ``proposed``, ``matched``, ``extras`` (proposals excused as real
-        figures the curator left out), ``missed``, ``false_positives``, ``recall`` (matched / reference),
-        ``precision`` ((matched + extras) / proposed), and on matched observation figures ``qualifier_acc``,
+        One row per document: ``reference``, ``proposed``, ``matched`` (reference figures found),
+        ``proposals_matched`` (proposals that found one; fewer than ``matched`` where a figure the curator recorded
+        in two tables was found once), ``extras`` (proposals excused as real figures the curator left out),
+        ``missed``, ``false_positives``, ``recall`` (matched / reference), ``precision``
+        ((proposals_matched + extras) / proposed), and on matched observation figures ``qualifier_acc``,
         ``status_acc``, ``growth_acc``, ``period_acc`` (shares, NaN when nothing to score) with the counts scored
         (``*_n``).
     matched : pandas.DataFrame
-        One row per match: the reference figure and what the draft proposed for it (``proposed_*``), with
+        One row per match: the reference figure, the index of the proposal that found it (``proposal``) and what
+        the draft proposed for it (``proposed_*``), with
         ``qualifier_ok``, ``status_ok``, ``period_ok``, ``growth_ok`` (NaN where not scored).
     misses : pandas.DataFrame
         Reference figures no proposal matched (the frame of :func:`reference_figures`).
@@ -323,10 +349,11 @@ class Evaluation:
     def totals(self) -> dict[str, float]:
         """Recall, precision and the accuracies over all documents together (pooled counts)."""
         d = self.per_document
-        ref, prop, hit, extra = (int(d[c].sum()) for c in ("reference", "proposed", "matched", "extras"))
-        out = {"reference": ref, "proposed": prop, "matched": hit, "extras": extra,
-               "missed": ref - hit, "false_positives": prop - hit - extra,
-               "recall": _share(hit, ref), "precision": _share(hit + extra, prop)}
+        ref, prop, hit, used, extra = (int(d[c].sum()) for c in ("reference", "proposed", "matched",
+                                                                   "proposals_matched", "extras"))
+        out = {"reference": ref, "proposed": prop, "matched": hit, "proposals_matched": used, "extras": extra,
+               "missed": ref - hit, "false_positives": prop - used - extra,
+               "recall": _share(hit, ref), "precision": _share(used + extra, prop)}
         for name in ("qualifier", "status", "growth", "period"):
             ok = self.matched[f"{name}_ok"].dropna() if len(self.matched) else pd.Series(dtype=float)
             out[f"{name}_acc"] = _share(float(ok.astype(bool).sum()), len(ok))
@@ -340,7 +367,7 @@ class Evaluation:
 
     @property
     def precision(self) -> float:
-        """(Matched + excused extras) / proposed figures, over all documents."""
+        """(Proposals that matched + excused extras) / proposed figures, over all documents."""
         return self.totals()["precision"]
 
     def summary(self) -> pd.DataFrame:
@@ -389,13 +416,14 @@ def evaluate(draft, dataset, docs: list[str] | None = None,
     if extras is not None and not isinstance(extras, pd.DataFrame):
         extras = read_extras(extras)
     pairs = _match(proposed, reference)
+    twins = _twins(reference, pairs)
     unmatched = proposed.drop(index=list(pairs))
     excuse = _excuse(unmatched, extras)
     excused = unmatched.loc[list(excuse)].copy()
     excused["reason"] = [extras.at[k, "reason"] for k in excuse.values()]
-    matched = _pair_frame(proposed, reference, pairs)
+    matched = _pair_frame(proposed, reference, list(pairs.items()) + [(i, j) for j, i in twins.items()])
     per_doc = _per_document(docs, reference, proposed, matched, excused["doc"].value_counts().to_dict())
     return Evaluation(per_document=per_doc, matched=matched,
-                      misses=reference.drop(index=list(pairs.values())).reset_index(drop=True),
+                      misses=reference.drop(index=list(pairs.values()) + list(twins)).reset_index(drop=True),
                       false_positives=unmatched.drop(index=list(excuse)).reset_index(drop=True),
                       excused=excused.reset_index(drop=True))
