@@ -157,9 +157,16 @@ def test_an_extra_excuses_one_proposal_only(reference):
     assert (row["proposed"], row["extras"], row["false_positives"], row["precision"]) == (2, 1, 1, 0.5)
 
 
-def test_extras_match_by_value_when_raw_differs(reference):
-    other_raw = {"observations": [_p(value="20", unit="person_time", raw="20余人次(培训)", line=10)]}
-    assert evaluate(_draft(other_raw), reference, extras=EXTRAS).per_document.iloc[0]["extras"] == 1
+@pytest.mark.parametrize("raw, value, excused", [
+    ("20余人次(培训)", "20", True),   # text containing the listed raw, same value and unit
+    ("余人次", "20", True),           # text inside the listed raw, same value and unit
+    ("20人次", "20", False),          # another text with the same value: not the listed figure
+    ("20余人次", "21", True),         # the same text: the listed figure, whatever the value read
+    ("余人次", "21", False),          # overlapping text, another value
+])
+def test_an_extra_is_the_same_text_or_overlapping_text_with_the_same_value(reference, raw, value, excused):
+    draft = _draft({"observations": [_p(value=value, unit="person_time", raw=raw, line=10)]})
+    assert evaluate(draft, reference, extras=EXTRAS).per_document.iloc[0]["extras"] == int(excused)
 
 
 @pytest.mark.parametrize("factor, matches", [(1 + 5e-7, True), (1 - 5e-7, True), (1 + 2e-6, False)])

@@ -12,7 +12,8 @@ once, so a figure proposed twice counts once. A figure of the text that the cura
 observation and a project's land: same doc, line, raw, value and unit) is found when either of its rows is
 matched. A proposed figure that matches nothing is a false positive unless it
 is listed among the *extras*: real figures of the documents that the curator did not record (``doc``, ``line``,
-``raw``, ``reason``; each excuses one proposal on its line with the same raw text or the same value and unit).
+``raw``, ``reason``; each excuses one proposal on its line with the same raw text, or with text containing the
+other and the same value and unit).
 
 Recall = matched reference figures / reference figures; precision = (proposals that matched + excused extras) /
 proposed figures. On the matched
@@ -182,20 +183,30 @@ def _same_figure(p, r) -> bool:
     return p.unit == r.unit and _close(float(p.value), float(r.value))
 
 
+def _by_line(df: pd.DataFrame) -> dict[tuple, list[int]]:
+    out: dict[tuple, list[int]] = {}
+    for i, r in df.iterrows():
+        if pd.notna(r["line"]):
+            out.setdefault((r["doc"], int(r["line"])), []).append(i)
+    return out
+
+
 def _match(proposed: pd.DataFrame, reference: pd.DataFrame) -> dict[int, int]:
-    """Proposed index → reference index; greedy in the proposals' order, each reference figure used once."""
-    by_line: dict[tuple, list[int]] = {}
-    for i, r in reference.iterrows():
-        by_line.setdefault((r.doc, int(r.line)), []).append(i)
-    pairs, used = {}, set()
-    for i, p in proposed.iterrows():
-        if pd.isna(p.line):
-            continue
-        for j in by_line.get((p.doc, int(p.line)), []):
-            if j not in used and _same_figure(p, reference.loc[j]):
-                pairs[i] = j
-                used.add(j)
-                break
+    """Proposed index → reference index, each reference figure used once: first the pairs whose raw text agrees
+    too (so that the qualifier and status are scored on the figure the proposal read), then by value alone; greedy
+    in the proposals' order."""
+    by_line = _by_line(reference)
+    pairs: dict[int, int] = {}
+    for same_raw in (True, False):
+        for i, p in proposed.iterrows():
+            if i in pairs or pd.isna(p.line):
+                continue
+            for j in by_line.get((p.doc, int(p.line)), []):
+                r = reference.loc[j]
+                if (j not in pairs.values() and _same_figure(p, r)
+                        and (not same_raw or _squash(p.raw) == _squash(r.raw))):
+                    pairs[i] = j
+                    break
     return pairs
 
 
@@ -229,26 +240,30 @@ def _extra_quantity(raw: str) -> tuple[float | None, str | None]:
     return q.value, q.unit
 
 
+def _is_extra(p, raw: str) -> bool:
+    """Whether proposal ``p`` is the listed extra written ``raw``: the same text, or text containing the other
+    (桥1座 and 1座, 超过150个 and 150个) with the same value and unit."""
+    mine = _squash(p.raw)
+    if mine == raw:
+        return True
+    value, unit = _extra_quantity(raw)
+    return (bool(mine) and (raw in mine or mine in raw) and value is not None and p.unit == unit
+            and pd.notna(p.value) and _close(float(p.value), value))
+
+
 def _excuse(unmatched: pd.DataFrame, extras: pd.DataFrame | None) -> dict[int, int]:
-    """Unmatched proposed index → extras index: the proposal is a real figure the curator left out."""
+    """Unmatched proposed index → extras index: the proposal is a real figure the curator left out (each listed
+    extra excuses one proposal)."""
     if extras is None or extras.empty:
         return {}
-    by_line: dict[tuple, list[int]] = {}
-    for k, e in extras.iterrows():
-        by_line.setdefault((e["doc"], int(e["line"])), []).append(k)
-    out, used = {}, set()
+    by_line = _by_line(extras)
+    out: dict[int, int] = {}
     for i, p in unmatched.iterrows():
         if pd.isna(p.line):
             continue
         for k in by_line.get((p.doc, int(p.line)), []):
-            if k in used:
-                continue
-            raw = _squash(extras.at[k, "raw"])
-            value, unit = _extra_quantity(raw)
-            same_value = (value is not None and p.unit == unit and pd.notna(p.value) and _close(float(p.value), value))
-            if _squash(p.raw) == raw or same_value:
+            if k not in out.values() and _is_extra(p, _squash(extras.at[k, "raw"])):
                 out[i] = k
-                used.add(k)
                 break
     return out
 
