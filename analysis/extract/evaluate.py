@@ -10,15 +10,13 @@ A proposed figure *matches* a reference figure when doc, line, unit and kind agr
 relative 1e-6; a damaged one when doc, line and kind ``damaged`` agree. Each reference figure is matched at most
 once, so a figure proposed twice counts once. A figure of the text that the curator recorded in two tables (an
 observation and a project's land: same doc, line, raw, value and unit) is found when either of its rows is
-matched. A proposed figure that matches nothing is a false positive unless it
-is listed among the *extras*: real figures of the documents that the curator did not record (``doc``, ``line``,
-``raw``, ``reason``; each excuses one proposal on its line with the same raw text, or with text containing the
-other and the same value and unit).
+matched. A proposed figure that matches nothing is a false positive unless it is listed among the *extras*: real
+figures of the documents that the curator did not record (``doc``, ``line``, ``raw``, ``reason``; each excuses one
+proposal on its line with the same raw text, or with text containing the other and the same value and unit).
 
 Recall = matched reference figures / reference figures; precision = (proposals that matched + excused extras) /
-proposed figures. On the matched
-observation figures the evaluation also scores the qualifier, status, period and growth (``yoy_pct`` of a
-matched level, where either side has one).
+proposed figures. On the matched observation figures the evaluation also scores the qualifier, status, period
+and growth (``yoy_pct`` of a matched level, where either side has one).
 """
 
 from __future__ import annotations
@@ -114,8 +112,9 @@ def _table_figures(tables: dict[str, pd.DataFrame]) -> list[pd.DataFrame]:
     return out
 
 
-def _figures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    return _frame(_observation_figures(tables.get("observations")) + _table_figures(tables))
+def _figure_parts(tables: dict[str, pd.DataFrame]) -> list[pd.DataFrame]:
+    """The figures of one set of tables, in parts (observations' levels, growth, damaged; other tables')."""
+    return _observation_figures(tables.get("observations")) + _table_figures(tables)
 
 
 def _drafts(draft) -> list:
@@ -144,7 +143,8 @@ def reference_figures(dataset) -> pd.DataFrame:
         (``level``, ``growth`` or ``damaged``), ``raw`` as written, and for observations the reference
         ``qualifier``, ``status``, ``period`` and ``yoy`` (the growth rate of a level, percent).
     """
-    return _figures({t: dataset.table(t) for t in ("observations", "funds", "equity_stakes", "projects")})
+    tables = ("observations", "funds", "equity_stakes", "projects")
+    return _frame(_figure_parts({t: dataset.table(t) for t in tables}))
 
 
 def proposed_figures(draft) -> pd.DataFrame:
@@ -156,8 +156,7 @@ def proposed_figures(draft) -> pd.DataFrame:
         The extractor's draft (its ``tables`` in the dataset's schemas; values as numbers or strings), or several
         (e.g. one per document).
     """
-    return _frame([f for one in _drafts(draft) for f in
-                   _observation_figures(one.tables.get("observations")) + _table_figures(one.tables)])
+    return _frame([part for one in _drafts(draft) for part in _figure_parts(one.tables)])
 
 
 def read_extras(path: str | Path) -> pd.DataFrame:
@@ -345,8 +344,8 @@ class Evaluation:
         (``*_n``).
     matched : pandas.DataFrame
         One row per match: the reference figure, the index of the proposal that found it (``proposal``) and what
-        the draft proposed for it (``proposed_*``), with
-        ``qualifier_ok``, ``status_ok``, ``period_ok``, ``growth_ok`` (NaN where not scored).
+        the draft proposed for it (``proposed_*``), with ``qualifier_ok``, ``status_ok``, ``period_ok``,
+        ``growth_ok`` (NaN where not scored).
     misses : pandas.DataFrame
         Reference figures no proposal matched (the frame of :func:`reference_figures`).
     false_positives : pandas.DataFrame
@@ -397,7 +396,7 @@ class Evaluation:
         t = self.totals()
         return (f"Evaluation({len(self.per_document)} documents: recall {t['recall']:.3f} "
                 f"({t['matched']}/{t['reference']}), precision {t['precision']:.3f} "
-                f"({t['matched']}+{t['extras']}/{t['proposed']}); .summary() per document, "
+                f"({t['proposals_matched']}+{t['extras']}/{t['proposed']}); .summary() per document, "
                 f".misses, .false_positives)")
 
 
