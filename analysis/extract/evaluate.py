@@ -117,9 +117,20 @@ def _figure_parts(tables: dict[str, pd.DataFrame]) -> list[pd.DataFrame]:
     return _observation_figures(tables.get("observations")) + _table_figures(tables)
 
 
+#: Tables whose rows hold figures.
+_FIGURE_TABLES = ("observations", "funds", "equity_stakes", "projects")
+
+
 def _drafts(draft) -> list:
     """A draft, or a list of drafts (one per document), as a list."""
     return list(draft) if isinstance(draft, (list, tuple)) else [draft]
+
+
+def _tables(one) -> dict[str, pd.DataFrame]:
+    """The figure tables of a Draft (``.tables``) or of a loaded Dataset (a draft folder read by load_dataset)."""
+    if hasattr(one, "tables"):
+        return dict(one.tables)
+    return {t: one.table(t) for t in _FIGURE_TABLES}
 
 
 def _draft_docs(draft) -> list[str]:
@@ -143,8 +154,7 @@ def reference_figures(dataset) -> pd.DataFrame:
         (``level``, ``growth`` or ``damaged``), ``raw`` as written, and for observations the reference
         ``qualifier``, ``status``, ``period`` and ``yoy`` (the growth rate of a level, percent).
     """
-    tables = ("observations", "funds", "equity_stakes", "projects")
-    return _frame(_figure_parts({t: dataset.table(t) for t in tables}))
+    return _frame(_figure_parts(_tables(dataset)))
 
 
 def proposed_figures(draft) -> pd.DataFrame:
@@ -152,11 +162,11 @@ def proposed_figures(draft) -> pd.DataFrame:
 
     Parameters
     ----------
-    draft : analysis.extract.core.Draft or list of Draft
+    draft : analysis.extract.core.Draft, analysis.io.Dataset or a list of them
         The extractor's draft (its ``tables`` in the dataset's schemas; values as numbers or strings), or several
-        (e.g. one per document).
+        (e.g. one per document), or a draft folder as ``load_dataset`` reads it.
     """
-    return _frame([part for one in _drafts(draft) for part in _figure_parts(one.tables)])
+    return _frame([part for one in _drafts(draft) for part in _figure_parts(_tables(one))])
 
 
 def read_extras(path: str | Path) -> pd.DataFrame:
@@ -406,8 +416,9 @@ def evaluate(draft, dataset, docs: list[str] | None = None,
 
     Parameters
     ----------
-    draft : analysis.extract.core.Draft or list of Draft
-        Rows the extractor proposed (one draft, or several, e.g. one per document).
+    draft : analysis.extract.core.Draft, analysis.io.Dataset or a list of them
+        Rows the extractor proposed: one draft, several (e.g. one per document), or a draft folder as
+        ``load_dataset`` reads it (``investment-extract``'s output).
     dataset : analysis.io.Dataset
         The reference (e.g. the embedded, hand-curated dataset: ``analysis.load_dataset()``).
     docs : list of str, optional
