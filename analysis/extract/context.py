@@ -103,6 +103,7 @@ def measure_of(line: str, fig: Figure) -> str:
 
 
 _YEAR = re.compile(r"(?<!\d)(\d{4})\s*年(?!\s*\d{1,2}\s*月\s*\d)")
+_YEAR_RANGE = re.compile(r"(?<!\d)(\d{4})\s*[-—–~至]\s*(\d{4})\s*年")
 _PERIOD_WORDS = re.compile(
     r"(?P<q>第?(?P<qn>[一二三四1-4])季度)|(?P<h>[上下]半年)|(?P<ytd>(?<!\d)1\s*[-－—~至]\s*(?P<m>\d{1,2})\s*月)"
     r"|(?P<since>今年以来|年初以来)|(?P<this>全年|今年|年内|本年|年底|年末)|(?P<last>去年|上年)|(?P<next>明年|来年)")
@@ -118,6 +119,9 @@ def period_of(line: str, fig: Figure, published: str | None, measure: str = "flo
     """
     lo, _ = sentence_span(line, fig.start, fig.end)
     before = line[lo:fig.start]
+    span = _YEAR_RANGE.search(before)
+    if span:
+        return f"{span.group(1)}/{span.group(2)}"
     years = [int(y) for y in _YEAR.findall(before)]
     year = years[-1] if years else (int(published[:4]) if published else None)
     if year is None:
@@ -212,6 +216,7 @@ class IndicatorMatcher:
         """The indicator of the longest term in ``text`` whose unit agrees with ``unit`` (None: any)."""
         if self._re is None:
             return None
+        text = re.sub(r"\s+", "", text)  # 10 亿元以上产业项目: tables space their figures
         best: tuple[str, str] | None = None
         for i in range(len(text)):
             m = self._re.match(text, i)
@@ -227,17 +232,21 @@ _NOT_TERM = re.compile(r"[\s\d.%％,，、:：;；()（）“”\"《》〞\-－
                        r"分别|新增(?=$)")
 
 
+_LEAD = re.compile(r"^[对有在由为将与和及从把向等中其共]+")
+_TAIL = re.compile(r"(?:的|和|及|与|等|进行|组建|直奔|下沉).*$")
+
+
 def term_before(line: str, lo: int, start: int, size: int = 8) -> str:
     """The words before a figure (since ``lo``) that name it, at most ``size`` characters, filler removed."""
     text = _NOT_TERM.sub(" ", line[lo:start]).strip()
     parts = text.split()
-    return parts[-1][-size:] if parts else ""
+    return _LEAD.sub("", parts[-1][-size:]) if parts else ""
 
 
 def term_after(line: str, end: int, hi: int, size: int = 8) -> str:
     """The words after a count that name what it counts (25个重点项目), at most ``size`` characters."""
     m = re.match(r"[\u4e00-\u9fffA-Za-z]+", line[end:hi])
-    return m.group()[:size] if m else ""
+    return _TAIL.sub("", m.group())[:size] if m else ""
 
 
 def new_indicator_id(term: str) -> str:
@@ -285,14 +294,15 @@ def region_of(line: str, fig: Figure, default: str | None, finder: RegionFinder 
 
 
 _ENTITY = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,10}?(?:集团|公司|研究院|专班)")
-_ENTITY_LEAD = re.compile(r"^(?:组建成立|成立|由|在|与|和|为|是|对|该|其|全市|全区|同时|眼下|目前|今年|如今)+")
+_ENTITY_LEAD = re.compile(r"^(?:组建成立|成立|建立|其中|个|由|在|与|和|为|是|对|该|其|全市|全区|同时|眼下|目前|今年|如今)+")
+_NOT_ENTITY = ("上市公司", "中公司", "子公司", "集团", "公司", "专班")
 
 
 def entity_of(line: str, fig: Figure) -> str | None:
     """The group or company named last before the figure in its sentence (临海市工投集团), else None."""
     lo, _ = sentence_span(line, fig.start, fig.end)
     names = [_ENTITY_LEAD.sub("", m.group()) for m in _ENTITY.finditer(line, lo, fig.start)]
-    names = [n for n in names if len(n) > 2 and n not in ("集团", "公司")]
+    names = [n for n in names if len(n) > 3 and n not in _NOT_ENTITY]
     return names[-1] if names else None
 
 

@@ -30,20 +30,25 @@ class _Indicators:
 
     def of(self, line: str, fig: Figure, figures: list[Figure], unit: str) -> tuple[str, str]:
         """(indicator, indicator_zh) of ``fig``: the longest codebook term since the previous figure in its clause
-        (or, for a count, in the words after it); else a new indicator named by those words."""
+        (or, for a count, in the words after it); else a new indicator named by those words. A growth rate takes
+        the indicator of the level it is the rate of, whatever its unit."""
+        unit_wanted = None if fig.kind == "growth" else unit
         c_lo, c_hi = ctx.clause_span(line, fig.start, fig.end)
         prev_end = max([f.end for f in figures if f.end <= fig.start] + [c_lo])
         lo = prev_end if prev_end > c_lo else c_lo
         nxt = min([f.start for f in figures if f.start >= fig.end] + [c_hi])
         before = line[lo:fig.start]
-        after = line[fig.end:nxt] if fig.unit in ("count", "person") else ""
-        hits = [h for h in (self.matcher.match(before, unit), self.matcher.match(after, unit)) if h]
+        after = line[fig.end:nxt]
+        counted = fig.unit in ("count", "person")
+        hits = [h for h in (self.matcher.match(before, unit_wanted), counted and self.matcher.match(after, unit_wanted)) if h]
         if not hits and lo > c_lo:  # 、-lists: 总产值实现37亿元、租金收入…: the term may stand before the first item
-            hits = [h for h in (self.matcher.match(line[c_lo:fig.start], unit),) if h]
+            hits = [h for h in (self.matcher.match(line[c_lo:fig.start], unit_wanted),) if h]
+        if not hits:  # 发行102.8亿元新增专项债券: the term after the figure
+            hits = [h for h in (self.matcher.match(after, unit_wanted),) if h]
         if hits:
             return max(hits, key=lambda h: len(h[1]))
-        term = ctx.term_before(line, lo, fig.start) or ctx.term_after(line, fig.end, nxt) \
-            or ctx.term_before(line, c_lo, fig.start) or "数值"
+        term = (counted and ctx.term_after(line, fig.end, nxt)) or ctx.term_before(line, lo, fig.start) \
+            or ctx.term_after(line, fig.end, nxt) or ctx.term_before(line, c_lo, fig.start) or "数值"
         return self._propose(term, unit), term
 
     def _propose(self, term: str, unit: str) -> str:
