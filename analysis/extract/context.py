@@ -38,11 +38,11 @@ _CLAUSE_END = re.compile(r"[，,。；;！？!?：:]")
 STATUS_WORDS: dict[str, tuple[str, ...]] = {
     "target": ("力争", "目标", "确保", "争取", "任务"),
     "plan": ("计划", "安排", "拟", "设立", "将"),
-    "forecast": ("预计", "预期"),
-    "actual": ("已", "累计", "目前", "截至", "以来"),
+    "forecast": ("预计", "预期", "可达", "可新增", "可实现"),
+    "actual": ("已", "累计", "目前", "截至", "以来", "争取到"),
 }
-#: Words of an outcome that yield to a target or plan word of the same sentence (力争全年完成…15亿元 is a target).
-_WEAK_ACTUAL = ("完成", "实现", "达到")
+#: Words of a project's specification (建设内容包括新建厂房4幢): a plan.
+_PLAN_SPEC = ("建设内容", "新建")
 _STATUS_RE = re.compile("|".join(sorted((w for ws in STATUS_WORDS.values() for w in ws), key=len, reverse=True)))
 _STATUS_OF = {w: s for s, ws in STATUS_WORDS.items() for w in ws}
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
@@ -64,13 +64,14 @@ def clause_span(line: str, start: int, end: int) -> tuple[int, int]:
 
 def section_status(line: str, current: str) -> str:
     """The default status after a heading line (二、目标任务 → target; 一、…完成情况 → actual); else ``current``."""
-    if not _HEADING.match(line) or len(line.strip()) > 60:
+    if not _HEADING.match(line):
         return current
-    if re.search(r"目标|思路|打算|计划|任务", line):
+    head = line.strip()[:20]
+    if re.search(r"目标|思路|打算|计划|任务", head):
         return "target"
-    if re.search(r"完成情况|以来|总结|成效", line):
+    if re.search(r"完成情况|以来|总结|成效", head):
         return "actual"
-    if re.search(r"举措|措施|安排", line):
+    if re.search(r"举措|措施|安排", head):
         return "plan"
     return current
 
@@ -78,28 +79,41 @@ def section_status(line: str, current: str) -> str:
 def status_of(line: str, fig: Figure, default: str = "actual") -> str:
     """Status of a figure: the nearest status word before it in its sentence, else ``default``.
 
-    A weak outcome word (完成, 实现) counts only when no target, plan or forecast word precedes the figure in the
-    sentence (力争全年完成有效投资15亿元 is a target; 投产后预计实现产值 a forecast).
+    Outcome words (完成, 实现) do not decide: the section's default does (全年实现工业性投入12亿元 under a heading
+    of next year's 工作思路 is a target), and a target word wins over them (力争全年完成有效投资15亿元).
     """
     lo, _ = sentence_span(line, fig.start, fig.end)
     before = line[lo:fig.start]
     hits = [_STATUS_OF[m.group()] for m in _STATUS_RE.finditer(before)]
     if hits:
         return hits[-1]
-    if any(w in before for w in _WEAK_ACTUAL):
-        return "actual"
+    if any(w in before for w in _PLAN_SPEC):
+        return "plan"
     return default
 
 
+_MONEY_LIKE = ("yuan", "usd", "percent", "times", "rank")
+_EVENT_WORDS = re.compile(r"签约|开工|投产|新增|新入|入驻|入区|开展|走访|发行|评估|落户|供地|出让|放款|攻坚|引进|招引|"
+                          r"联审|办理|收储|验收|获得|贷款|填筑|开挖|报批|启动|完工|谋划|解决|对接|衔接")
+
+
 def measure_of(line: str, fig: Figure) -> str:
-    """``cumulative`` for 累计 (and YYYY年以来), ``stock`` for 目前/现有/已有/共有, else ``flow``."""
+    """What the figure measures over its period.
+
+    ``cumulative`` for 累计, 先后 and YYYY年以来; ``stock`` for 目前/现有/已有/拥有/截至; money, rates and ranks
+    are ``flow``; a count, area or capacity is a ``flow`` where an event word names what happened in the period
+    (签约, 开工, 投产, 新增, 供地, 出让 ...), else a ``stock`` (25个重点项目, 新建厂房4幢, 年产10万吨).
+    """
     lo, _ = sentence_span(line, fig.start, fig.end)
     before = line[lo:fig.start]
-    if "累计" in before or re.search(r"\d{4}\s*年以来", before):
+    if "累计" in before or "先后" in before or re.search(r"\d{4}\s*年以来", before):
         return "cumulative"
     if re.search(r"目前|现有|已有|拥有|截至", before):
         return "stock"
-    return "flow"
+    if fig.unit in _MONEY_LIKE or fig.kind == "growth":
+        return "flow"
+    c_lo, c_hi = clause_span(line, fig.start, fig.end)
+    return "flow" if _EVENT_WORDS.search(line, c_lo, c_hi) else "stock"
 
 
 _YEAR = re.compile(r"(?<!\d)(\d{4})\s*年(?!\s*\d{1,2}\s*月\s*\d)")
@@ -110,12 +124,13 @@ _PERIOD_WORDS = re.compile(
 _QN = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
-def period_of(line: str, fig: Figure, published: str | None, measure: str = "flow") -> str:
+def period_of(line: str, fig: Figure, published: str | None, measure: str = "flow", status: str = "actual") -> str:
     """Period of a figure from the document's date and the words before it in its sentence (codebook rule 7).
 
     一季度 → YYYYQ1, 上半年 and 1-6月 → YYYY-01/YYYY-06, 今年以来 → YYYY-01/YYYY-MM (the month published),
     全年/今年/年内 → YYYY, 去年 → YYYY-1, 明年 → YYYY+1; a stock with no word → the date published as given;
-    otherwise the year published. ``unknown`` when the document's date is unknown and the text names no year.
+    otherwise the year published. ``unknown`` when the document's date is unknown and the text names no year, and
+    for a forecast with no period word (预计年产值可达200亿元: a year after production starts, not stated).
     """
     lo, _ = sentence_span(line, fig.start, fig.end)
     before = line[lo:fig.start]
@@ -130,7 +145,13 @@ def period_of(line: str, fig: Figure, published: str | None, measure: str = "flo
     if not words:
         if years:
             return str(year)
-        return published if (measure == "stock" and published) else str(year)
+        if status == "forecast":
+            return "unknown"
+        if re.search(r"目前|截至", before) and published:
+            return published
+        if measure == "stock" and published and len(published) == 7:
+            return published
+        return str(year)
     w = words[-1]
     if w.group("q"):
         return f"{year}Q{_QN[w.group('qn')]}"

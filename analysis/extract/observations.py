@@ -71,7 +71,7 @@ def _row(info: DocumentInfo, line_no: int, line: str, fig: Figure, status: str, 
     return {
         "region": region,
         "entity": ctx.entity_of(line, fig),
-        "period": ctx.period_of(line, fig, info.published, measure),
+        "period": ctx.period_of(line, fig, info.published, measure, status),
         "measure": measure,
         "status": status,
         "value": fig.value,
