@@ -227,3 +227,9 @@ def test_a_growth_rate_is_found_with_its_sign(v, before):
     up = [f for f in find_figures(f"{before}同比增长{v:g}%") if f.kind == "growth"]
     down = [f for f in find_figures(f"{before}同比下降{v:g}%") if f.kind == "growth"]
     assert [f.value for f in up] == [pytest.approx(v)] and [f.value for f in down] == [pytest.approx(-v)]
+
+
+def test_thousands_separators_are_dropped_from_raw():
+    f = one("全市共有规上工业企业1,234家。")
+    assert (f.raw, f.value, f.unit) == ("1234家", 1234, "count")
+    assert raws("新入区企业6家,完成供地1696亩,7条市政道路") == ["6家", "1696亩", "7条"]

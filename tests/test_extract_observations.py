@@ -199,3 +199,14 @@ def test_the_loader_accepts_the_rows(tmp_path):
     assert len(loaded) == len(obs)
     assert loaded.loc[loaded["raw"] == "20.75亿元", "yoy_pct"].iloc[0] == 42.45
     assert loaded.loc[loaded["raw"] == "202300亩", "quality"].iloc[0] == "damaged"
+
+
+def test_a_rate_compared_with_last_year_is_the_levels_growth():
+    # synthetic statistical-bulletin sentence
+    r = row_of(rows("全年实现地区生产总值1234.5亿元,比上年增长6.1%。"), "1234.5亿元")
+    assert (r["indicator"], r["yoy_pct"], r["period"]) == ("gdp", 6.1, "2022")
+
+
+def test_month_end_sets_the_period_month():
+    r = row_of(rows("截至10月底,累计完成投资85.6亿元。"), "85.6亿元")
+    assert (r["period"], r["measure"]) == ("2022-10", "cumulative")

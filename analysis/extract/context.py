@@ -120,7 +120,7 @@ _YEAR = re.compile(r"(?<!\d)(\d{4})\s*年(?!\s*\d{1,2}\s*月\s*\d)")
 _YEAR_RANGE = re.compile(r"(?<!\d)(\d{4})\s*[-—–~至]\s*(\d{4})\s*年")
 _PERIOD_WORDS = re.compile(
     r"(?P<q>第?(?P<qn>[一二三四1-4])季度)|(?P<h>[上下]半年)|(?P<ytd>(?<!\d)1\s*[-－—~至]\s*(?P<m>\d{1,2})\s*月)"
-    r"|(?P<since>今年以来|年初以来)|(?P<this>全年|今年|年内|本年|年底|年末)|(?P<last>去年|上年)|(?P<next>明年|来年)")
+    r"|(?P<since>今年以来|年初以来)|(?P<this>全年|今年|年内|本年|年底|年末)|(?P<last>去年|(?<![比较])上年)|(?P<next>明年|来年)|(?P<end>(?<!\d)(?P<em>\d{1,2})\s*月(?:底|末|份))")
 _QN = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
@@ -163,6 +163,9 @@ def period_of(line: str, fig: Figure, published: str | None, measure: str = "flo
     if w.group("since"):
         month = published[5:7] if published and len(published) >= 7 and not years else ""
         return f"{year}-01/{year}-{month}" if month else str(year)
+    if w.group("end"):
+        month = int(w.group("em"))
+        return f"{year}-{month:02d}" if 1 <= month <= 12 else "unknown"
     if w.group("last"):
         return str(year - 1)
     if w.group("next"):
@@ -171,6 +174,8 @@ def period_of(line: str, fig: Figure, published: str | None, measure: str = "flo
 
 
 _BRACKETS = re.compile(r"[（(][^（()）]*[)）]")
+#: words of the comparison a growth rate states (比上年增长6.1%): not an indicator of its own
+_COMPARED = re.compile(r"^(?:比|较|与)(?:上年|去年|上年同期|去年同期|同期)(?:相比)?$")
 
 
 def attach_growth(line: str, figures: list[Figure]) -> dict[int, int]:
@@ -191,7 +196,7 @@ def attach_growth(line: str, figures: list[Figure]) -> dict[int, int]:
         c_lo, _ = clause_span(line, g.start, g.end)
         s_lo, _ = sentence_span(line, g.start, g.end)
         own = line[c_lo:g.start]
-        own = _BRACKETS.sub("", own).strip(" 　，,并且")
+        own = _COMPARED.sub("", _BRACKETS.sub("", own).strip(" 　，,并且"))
         if own and not any(f.kind == "level" and c_lo <= f.start < g.start for f in figures):
             continue
         for li in range(gi - 1, -1, -1):
@@ -257,7 +262,7 @@ _LEAD = re.compile(r"^[对有在由为将与和及从把向等中其共]+")
 _TAIL = re.compile(r"(?:的|和|及|与|等|进行|组建|直奔|下沉).*$")
 
 
-def term_before(line: str, lo: int, start: int, size: int = 8) -> str:
+def term_before(line: str, lo: int, start: int, size: int = 10) -> str:
     """The words before a figure (since ``lo``) that name it, at most ``size`` characters, filler removed."""
     text = _NOT_TERM.sub(" ", line[lo:start]).strip()
     parts = text.split()

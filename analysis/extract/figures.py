@@ -81,7 +81,7 @@ _S = r"[ \t\u3000]*"  # spaces inside a figure, as flattened tables write them (
 
 _LEVEL = (
     r"(?P<pre>" + "|".join(_BEFORE) + r")?" + _S
-    + r"(?P<num>(?:" + _DIGITS + r")(?:" + _S + r"[-－~～]" + _S + _DIGITS + r")?|(?P<cnr>" + "|".join(_CN_RANGES)
+    + r"(?P<num>(?P<grouped>\d{1,3}(?:,\d{3})+(?:\.\d+)?)|(?:" + _DIGITS + r")(?:" + _S + r"[-－~～]" + _S + _DIGITS + r")?|(?P<cnr>" + "|".join(_CN_RANGES)
     + r")|[" + _CN + r"]+)"
     + r"(?P<approx>[" + _BETWEEN + r"])?" + _S
     + r"(?P<scale>万亿|亿|万|千)?" + _S
@@ -217,6 +217,8 @@ def _level(line: str, m: re.Match) -> Figure | None:
     if before_num == "第" or (before_num and before_num in "、" and num_start >= 2 and line[num_start - 2] == "第"):
         return None
     raw = re.sub(r"\s+", "", text)
+    if m.group("grouped"):  # 1,234家: thousands separators dropped so that the parser reads the figure
+        raw = raw.replace(",", "")
     reason = _damaged(m, raw)
     if reason:
         return Figure(start, end, text, raw, None, _unit_code(unit), quality="damaged", note=reason)
