@@ -210,3 +210,13 @@ def test_a_rate_compared_with_last_year_is_the_levels_growth():
 def test_month_end_sets_the_period_month():
     r = row_of(rows("截至10月底,累计完成投资85.6亿元。"), "85.6亿元")
     assert (r["period"], r["measure"]) == ("2022-10", "cumulative")
+
+
+def test_total_investment_after_a_count_of_projects_is_theirs():
+    obs = rows("一季度新开工项目34个,总投资132亿元,同比增长7倍多;")
+    assert list(obs["indicator"]) == ["new_start_projects", "new_start_projects_investment"]
+
+
+def test_a_count_is_named_by_the_noun_right_after_it():
+    obs = rows("强化 14 个专业招商组、重点部门、19 个镇(街道)招商职能。")
+    assert list(obs["indicator"]) == ["investment_promotion_groups", "towns_with_promotion_role"]

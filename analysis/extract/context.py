@@ -227,16 +227,25 @@ class IndicatorMatcher:
     table: pd.DataFrame
 
     def __post_init__(self) -> None:
-        self.terms: dict[str, tuple[str, str]] = {}
+        self.terms: dict[str, list[tuple[str, str]]] = {}
         for r in self.table.itertuples(index=False):
             words = [str(r.indicator_zh)]
             extra = getattr(r, "terms_zh", None)
             if isinstance(extra, str) and extra.strip():
                 words += [w.strip() for w in extra.split("|") if w.strip()]
             for w in words:
-                self.terms.setdefault(w, (r.indicator, r.unit))
+                self.terms.setdefault(w, []).append((r.indicator, r.unit))
         ordered = sorted(self.terms, key=len, reverse=True)
         self._re = re.compile("|".join(re.escape(w) for w in ordered)) if ordered else None
+        units = dict(zip(self.table["indicator"], self.table["unit"]))
+        #: count indicator -> the indicator of the same items' value (pairs_with, else <count>_investment)
+        self.value_of: dict[str, str] = {}
+        for r in self.table.itertuples(index=False):
+            paired = getattr(r, "pairs_with", None)
+            if isinstance(paired, str) and paired in units:
+                self.value_of[r.indicator] = paired
+            elif f"{r.indicator}_investment" in units:
+                self.value_of[r.indicator] = f"{r.indicator}_investment"
 
     def match(self, text: str, unit: str | None) -> tuple[str, str] | None:
         """The indicator of the longest term in ``text`` whose unit agrees with ``unit`` (None: any)."""
@@ -247,9 +256,9 @@ class IndicatorMatcher:
         for i in range(len(text)):
             m = self._re.match(text, i)
             if m and (best is None or len(m.group()) > len(best[1])):
-                ind, ind_unit = self.terms[m.group()]
-                if unit is None or ind_unit == unit:
-                    best = (ind, m.group())
+                fits = [ind for ind, u in self.terms[m.group()] if unit is None or u == unit]
+                if fits:
+                    best = (fits[0], m.group())
         return best
 
 

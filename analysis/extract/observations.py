@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePath
 
 import pandas as pd
@@ -27,6 +28,7 @@ class _Indicators:
         self.matcher = ctx.IndicatorMatcher(table)
         self.known = set(table["indicator"])
         self.new: dict[str, dict] = {}
+        self.last_count: tuple[str, str] | None = None  # (line, indicator) of the last count named
 
     def of(self, line: str, fig: Figure, figures: list[Figure], unit: str) -> tuple[str, str]:
         """(indicator, indicator_zh) of ``fig``: the longest codebook term since the previous figure in its clause
@@ -40,16 +42,27 @@ class _Indicators:
         before = line[lo:fig.start]
         after = line[fig.end:nxt]
         counted = fig.unit in ("count", "person")
-        hits = [h for h in (self.matcher.match(before, unit_wanted), counted and self.matcher.match(after, unit_wanted)) if h]
+        named_after = counted and self.matcher.match(after, unit_wanted)
+        if named_after and re.sub(r"\s+", "", after).startswith(named_after[1]):  # 19个镇(街道): what it counts
+            return named_after
+        hits = [h for h in (self.matcher.match(before, unit_wanted), named_after) if h]
         if not hits and lo > c_lo:  # 、-lists: 总产值实现37亿元、租金收入…: the term may stand before the first item
             hits = [h for h in (self.matcher.match(line[c_lo:fig.start], unit_wanted),) if h]
         if not hits:  # 发行102.8亿元新增专项债券: the term after the figure
             hits = [h for h in (self.matcher.match(after, unit_wanted),) if h]
         if hits:
-            return max(hits, key=lambda h: len(h[1]))
+            return self._paired(max(hits, key=lambda h: len(h[1])), line, fig)
         term = (counted and ctx.term_after(line, fig.end, nxt)) or ctx.term_before(line, lo, fig.start) \
             or ctx.term_after(line, fig.end, nxt) or ctx.term_before(line, c_lo, fig.start) or "数值"
         return self._propose(term, unit), term
+
+    def _paired(self, hit: tuple[str, str], line: str, fig: Figure) -> tuple[str, str]:
+        """总投资 right after a count of projects is those projects' investment (新开工项目34个,总投资132亿元)."""
+        if hit[1] != "总投资" or not self.last_count:
+            return hit
+        count_line, count_indicator = self.last_count
+        paired = self.matcher.value_of.get(count_indicator)
+        return (paired, hit[1]) if paired and count_line == line else hit
 
     def _propose(self, term: str, unit: str) -> str:
         name = ctx.new_indicator_id(term)
@@ -139,6 +152,8 @@ def observations_from_lines(lines: list[str], info: DocumentInfo,
             row = _row(info, line_no, line, fig, status, region)
             unit = fig.unit if fig.kind != "growth" else "percent"
             row["indicator"], row["indicator_zh"] = names.of(line, fig, figures, unit)
+            if fig.unit == "count":
+                names.last_count = (line, row["indicator"])
             if fig.kind == "growth":
                 row.update(value=None, unit=None, qualifier=None, raw=None, **_growth_columns(fig))
             elif i in growth_of:
