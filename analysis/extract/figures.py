@@ -81,8 +81,10 @@ _S = r"[ \t\u3000]*"  # spaces inside a figure, as flattened tables write them (
 
 _LEVEL = (
     r"(?P<pre>" + "|".join(_BEFORE) + r")?" + _S
-    + r"(?P<num>(?P<grouped>\d{1,3}(?:,\d{3})+(?:\.\d+)?)|(?:" + _DIGITS + r")(?:" + _S + r"[-－~～]" + _S + _DIGITS + r")?|(?P<cnr>" + "|".join(_CN_RANGES)
-    + r")|[" + _CN + r"]+)"
+    + r"(?P<num>(?P<grouped>\d{1,3}(?:,\d{3})+(?:\.\d+)?)"  # 1,234家
+    + r"|(?:" + _DIGITS + r")(?:" + _S + r"[-－~～]" + _S + _DIGITS + r")?"  # 13.7, 3-5
+    + r"|(?P<cnr>" + "|".join(_CN_RANGES) + r")"  # 两三个
+    + r"|[" + _CN + r"]+)"  # 两个, 千 (of 超千万元)
     + r"(?P<approx>[" + _BETWEEN + r"])?" + _S
     + r"(?P<scale>万亿|亿|万|千)?" + _S
     + r"(?P<unit>" + _UNIT_RE + r")"
