@@ -163,6 +163,11 @@ def test_damaged_figures_are_flagged_not_repaired(line, raw, unit):
     assert "2023" in f.note and "not repaired" in f.note
 
 
+def test_a_year_like_count_of_an_older_year_is_a_figure():
+    assert [(f.raw, f.value, f.quality) for f in find_figures("共有企业2010家,用地201500平方米")] == [
+        ("2010家", 2010, "ok"), ("201500平方米", 201500, "ok")]
+
+
 def test_damaged_months_are_flagged_without_a_unit():
     found = find_figures("今年1-2023月,实现固定资产投资20.75亿元,布展方案2023月2023日完成招投标")
     damaged = [(f.raw, f.unit) for f in found if f.quality == "damaged"]
@@ -195,7 +200,8 @@ _QUALIFIERS = st.sampled_from(["exact", "at_least", "about", "just_under", "more
 def quantities(draw) -> Quantity:
     unit = draw(st.sampled_from(["yuan", "usd", "m2", "mu", "tonne", "count", "person", "percent", "km"]))
     if unit in ("count", "person"):
-        value = float(draw(st.integers(min_value=1, max_value=99_999)))
+        # a count that is a recent year (2015-2035 家) is the damaged-text trap, flagged by design: left out here
+        value = float(draw(st.integers(min_value=1, max_value=99_999).filter(lambda v: not 2015 <= v <= 2035)))
     elif unit == "percent":
         value = draw(st.integers(min_value=1, max_value=9999)) / 10
     else:
@@ -237,3 +243,18 @@ def test_thousands_separators_are_dropped_from_raw():
     f = one("全市共有规上工业企业1,234家。")
     assert (f.raw, f.value, f.unit) == ("1234家", 1234, "count")
     assert raws("新入区企业6家,完成供地1696亩,7条市政道路") == ["6家", "1696亩", "7条"]
+
+
+_NOISE = st.text(alphabet="0123456789.,-%一二两三十百千万亿元个家亩吨名次约超近以上多余第年月日同比增长下降是的倍“”()、,。签", max_size=40)
+
+
+@given(_NOISE)
+def test_any_text_gives_figures_whose_raw_reads_back(line):
+    for f in find_figures(line):
+        assert line[f.start:f.end] == f.text
+        if f.quality == "damaged":
+            assert f.value is None and f.note
+            continue
+        q = parse_quantity(f.raw)
+        assert (q.unit, q.qualifier, q.kind) == (f.unit, f.qualifier, f.kind)
+        assert q.value == pytest.approx(f.value)
