@@ -212,9 +212,9 @@ def quantities(draw) -> Quantity:
     return Quantity(float(value), unit, qualifier)
 
 
-@given(quantities(), _CONTEXT, _CONTEXT)
-def test_a_formatted_figure_is_found_with_its_value(q, before, after):
-    text = format_quantity(q)
+@given(quantities(), st.sampled_from([None, "万", "亿"]), _CONTEXT, _CONTEXT)
+def test_a_formatted_figure_is_found_with_its_value(q, scale, before, after):
+    text = format_quantity(q, scale=scale if q.unit not in ("percent", "count", "person") else None)
     parsed = parse_quantity(text)
     line = f"{before}{text}{after}"
     hits = [f for f in find_figures(line) if f.start <= len(before) < f.end or f.start == len(before)]
