@@ -1,0 +1,349 @@
+"""What a figure's sentence says about it: status, period, measure, growth, indicator, region and entity.
+
+Each reader looks at the text of the line around one :class:`~analysis.extract.figures.Figure` (its clause, the
+part of the clause since the previous figure, or its sentence) and returns a code of the project's vocabularies
+(:data:`analysis.vocab.OBSERVATION_STATUS`, :data:`analysis.vocab.MEASURE`) or a period in the codebook's grammar.
+The words that decide are data here, in one place each; the rules are those of ``data/CODEBOOK.md`` (6: status,
+7: period) and of issue 10.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .figures import Figure
+
+__all__ = [
+    "STATUS_WORDS",
+    "sentence_span",
+    "clause_span",
+    "status_of",
+    "section_status",
+    "measure_of",
+    "period_of",
+    "attach_growth",
+    "IndicatorMatcher",
+    "region_of",
+    "entity_of",
+]
+
+_SENTENCE_END = re.compile(r"[。；;！？!?]")
+_CLAUSE_END = re.compile(r"[，,。；;！？!?：:]")
+
+#: Words that make a figure a target, plan or forecast (codebook rule 6), nearest before the figure wins.
+STATUS_WORDS: dict[str, tuple[str, ...]] = {
+    "target": ("力争", "目标", "确保", "争取", "任务"),
+    "plan": ("计划", "安排", "拟", "设立", "将"),
+    "forecast": ("预计", "预期", "可达", "可新增", "可实现"),
+    "actual": ("已", "累计", "目前", "截至", "以来", "争取到"),
+}
+#: Words of a project's specification (建设内容包括新建厂房4幢): a plan.
+_PLAN_SPEC = ("建设内容", "新建")
+_STATUS_RE = re.compile("|".join(sorted((w for ws in STATUS_WORDS.values() for w in ws), key=len, reverse=True)))
+_STATUS_OF = {w: s for s, ws in STATUS_WORDS.items() for w in ws}
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
+
+
+def sentence_span(line: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets of the sentence (between 。；！？) holding ``line[start:end]``."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(line, 0, start)]
+    m = _SENTENCE_END.search(line, end)
+    return (ends[-1] if ends else 0), (m.start() if m else len(line))
+
+
+def clause_span(line: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets of the clause (between commas, colons and sentence ends) holding ``line[start:end]``."""
+    ends = [m.end() for m in _CLAUSE_END.finditer(line, 0, start)]
+    m = _CLAUSE_END.search(line, end)
+    return (ends[-1] if ends else 0), (m.start() if m else len(line))
+
+
+def section_status(line: str, current: str) -> str:
+    """The default status after a heading line (二、目标任务 → target; 一、…完成情况 → actual); else ``current``."""
+    if not _HEADING.match(line):
+        return current
+    head = line.strip()[:20]
+    if re.search(r"目标|思路|打算|计划|任务", head):
+        return "target"
+    if re.search(r"完成情况|以来|总结|成效", head):
+        return "actual"
+    if re.search(r"举措|措施|安排", head):
+        return "plan"
+    return current
+
+
+def status_of(line: str, fig: Figure, default: str = "actual") -> str:
+    """Status of a figure: the nearest status word before it in its sentence, else ``default``.
+
+    Outcome words (完成, 实现) do not decide: the section's default does (全年实现工业性投入12亿元 under a heading
+    of next year's 工作思路 is a target), and a target word wins over them (力争全年完成有效投资15亿元).
+    """
+    lo, _ = sentence_span(line, fig.start, fig.end)
+    before = line[lo:fig.start]
+    hits = [_STATUS_OF[m.group()] for m in _STATUS_RE.finditer(before)]
+    if hits:
+        return hits[-1]
+    if any(w in before for w in _PLAN_SPEC):
+        return "plan"
+    return default
+
+
+_MONEY_LIKE = ("yuan", "usd", "percent", "times", "rank")
+_EVENT_WORDS = re.compile(r"签约|开工|投产|新增|新入|入驻|入区|开展|走访|发行|评估|落户|供地|出让|放款|攻坚|引进|招引|"
+                          r"联审|办理|收储|验收|获得|贷款|填筑|开挖|报批|启动|完工|谋划|解决|对接|衔接")
+
+
+def measure_of(line: str, fig: Figure) -> str:
+    """What the figure measures over its period.
+
+    ``cumulative`` for 累计, 先后 and YYYY年以来; ``stock`` for 目前/现有/已有/拥有/截至; money, rates and ranks
+    are ``flow``; a count, area or capacity is a ``flow`` where an event word names what happened in the period
+    (签约, 开工, 投产, 新增, 供地, 出让 ...), else a ``stock`` (25个重点项目, 新建厂房4幢, 年产10万吨).
+    """
+    lo, _ = sentence_span(line, fig.start, fig.end)
+    before = line[lo:fig.start]
+    if "累计" in before or "先后" in before or re.search(r"\d{4}\s*年以来", before):
+        return "cumulative"
+    if re.search(r"目前|现有|已有|拥有|截至", before):
+        return "stock"
+    if fig.unit in _MONEY_LIKE or fig.kind == "growth":
+        return "flow"
+    c_lo, c_hi = clause_span(line, fig.start, fig.end)
+    return "flow" if _EVENT_WORDS.search(line, c_lo, c_hi) else "stock"
+
+
+_YEAR = re.compile(r"(?<!\d)(\d{4})\s*年(?!\s*\d{1,2}\s*月\s*\d)")
+_YEAR_RANGE = re.compile(r"(?<!\d)(\d{4})\s*[-—–~至]\s*(\d{4})\s*年")
+_PERIOD_WORDS = re.compile(
+    r"(?P<q>第?(?P<qn>[一二三四1-4])季度)|(?P<h>[上下]半年)|(?P<ytd>(?<!\d)1\s*[-－—~至]\s*(?P<m>\d{1,2})\s*月)"
+    r"|(?P<since>今年以来|年初以来)|(?P<this>全年|今年|年内|本年|年底|年末)|(?P<last>去年|(?<![比较])上年)"
+    r"|(?P<next>明年|来年)|(?P<end>(?<!\d)(?P<em>\d{1,2})\s*月(?:底|末|份))")
+_QN = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def period_of(line: str, fig: Figure, published: str | None, measure: str = "flow", status: str = "actual") -> str:
+    """Period of a figure from the document's date and the words before it in its sentence (codebook rule 7).
+
+    一季度 → YYYYQ1, 上半年 and 1-6月 → YYYY-01/YYYY-06, 今年以来 → YYYY-01/YYYY-MM (the month published),
+    全年/今年/年内 → YYYY, 去年 → YYYY-1, 明年 → YYYY+1; a stock with no word → the date published as given;
+    otherwise the year published. ``unknown`` when the document's date is unknown and the text names no year, and
+    for a forecast with no period word (预计年产值可达200亿元: a year after production starts, not stated).
+    """
+    lo, _ = sentence_span(line, fig.start, fig.end)
+    before = line[lo:fig.start]
+    span = _YEAR_RANGE.search(before)
+    if span:
+        return f"{span.group(1)}/{span.group(2)}"
+    years = [int(y) for y in _YEAR.findall(before)]
+    year = years[-1] if years else (int(published[:4]) if published else None)
+    if year is None:
+        return "unknown"
+    words = list(_PERIOD_WORDS.finditer(before))
+    if not words:
+        if years:
+            return str(year)
+        if status == "forecast":
+            return "unknown"
+        if re.search(r"目前|截至", before) and published:
+            return published
+        if measure == "stock" and published and len(published) == 7:
+            return published
+        return str(year)
+    w = words[-1]
+    if w.group("q"):
+        return f"{year}Q{_QN[w.group('qn')]}"
+    if w.group("h"):
+        return f"{year}-01/{year}-06" if w.group("h")[0] == "上" else f"{year}-07/{year}-12"
+    if w.group("ytd"):
+        month = int(w.group("m"))
+        return f"{year}-01/{year}-{month:02d}" if 1 <= month <= 12 else "unknown"
+    if w.group("since"):
+        month = published[5:7] if published and len(published) >= 7 and not years else ""
+        return f"{year}-01/{year}-{month}" if month else str(year)
+    if w.group("end"):
+        month = int(w.group("em"))
+        return f"{year}-{month:02d}" if 1 <= month <= 12 else "unknown"
+    if w.group("last"):
+        return str(year - 1)
+    if w.group("next"):
+        return str(year + 1)
+    return str(year)
+
+
+_BRACKETS = re.compile(r"[（(][^（()）]*[)）]")
+#: words of the comparison a growth rate states (比上年增长6.1%): not an indicator of its own
+_COMPARED = re.compile(r"^(?:比|较|与)(?:上年|去年|上年同期|去年同期|同期)(?:相比)?$")
+
+
+def attach_growth(line: str, figures: list[Figure]) -> dict[int, int]:
+    """Growth figure index → index of the level it qualifies, for the growth figures that follow a level.
+
+    A growth rate qualifies the last level before it in its sentence when nothing but the growth words stands
+    between them in its own clause (总投资132亿元,同比增长7倍多; 政府性投入7.2亿元(…6.93亿元),同比增长44.91%: a
+    level inside brackets is passed over). A rate that follows its own indicator (项目总投资增长246%) stands alone.
+    """
+    inside = [False] * len(line)
+    for m in _BRACKETS.finditer(line):
+        for i in range(m.start(), m.end()):
+            inside[i] = True
+    out: dict[int, int] = {}
+    for gi, g in enumerate(figures):
+        if g.kind != "growth":
+            continue
+        c_lo, _ = clause_span(line, g.start, g.end)
+        s_lo, _ = sentence_span(line, g.start, g.end)
+        own = line[c_lo:g.start]
+        own = _COMPARED.sub("", _BRACKETS.sub("", own).strip(" 　，,并且"))
+        if own and not any(f.kind == "level" and c_lo <= f.start < g.start for f in figures):
+            continue
+        for li in range(gi - 1, -1, -1):
+            f = figures[li]
+            if f.start < s_lo or f.kind == "growth":
+                break
+            if f.kind == "level" and f.value is not None and f.unit != "percent" and not inside[f.start] \
+                    and li not in out.values():
+                out[gi] = li
+                break
+    return out
+
+
+def _md5_6(text: str) -> str:
+    return hashlib.md5(text.encode("utf-8")).hexdigest()[:6]
+
+
+@dataclass
+class IndicatorMatcher:
+    """The codebook's indicators by their Chinese terms (``indicator_zh`` and ``terms_zh``, ``|``-separated).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The indicator list (columns ``indicator``, ``indicator_zh``, ``unit``; ``terms_zh`` optional).
+    """
+
+    table: pd.DataFrame
+
+    def __post_init__(self) -> None:
+        self.terms: dict[str, list[tuple[str, str]]] = {}
+        for r in self.table.itertuples(index=False):
+            words = [str(r.indicator_zh)]
+            extra = getattr(r, "terms_zh", None)
+            if isinstance(extra, str) and extra.strip():
+                words += [w.strip() for w in extra.split("|") if w.strip()]
+            for w in words:
+                self.terms.setdefault(w, []).append((r.indicator, r.unit))
+        ordered = sorted(self.terms, key=len, reverse=True)
+        self._re = re.compile("|".join(re.escape(w) for w in ordered)) if ordered else None
+        units = dict(zip(self.table["indicator"], self.table["unit"]))
+        #: count indicator -> the indicator of the same items' value (pairs_with, else <count>_investment)
+        self.value_of: dict[str, str] = {}
+        for r in self.table.itertuples(index=False):
+            paired = getattr(r, "pairs_with", None)
+            if isinstance(paired, str) and paired in units:
+                self.value_of[r.indicator] = paired
+            elif f"{r.indicator}_investment" in units:
+                self.value_of[r.indicator] = f"{r.indicator}_investment"
+
+    def match(self, text: str, unit: str | None) -> tuple[str, str] | None:
+        """The indicator of the longest term in ``text`` whose unit agrees with ``unit`` (None: any)."""
+        if self._re is None:
+            return None
+        text = re.sub(r"\s+", "", text)  # 10 亿元以上产业项目: tables space their figures
+        best: tuple[str, str] | None = None
+        for i in range(len(text)):
+            m = self._re.match(text, i)
+            if m and (best is None or len(m.group()) > len(best[1])):
+                fits = [ind for ind, u in self.terms[m.group()] if unit is None or u == unit]
+                if fits:
+                    best = (fits[0], m.group())
+        return best
+
+
+_NOT_TERM = re.compile(r"[\s\d.%％,，、:：;；()（）“”\"《》〞\-－—/]+|超过|不少于|不低于|不超过|同比|其中|共计|合计|累计|"
+                       r"目前|今年以来|今年|全年|年内|一季度|上半年|力争|计划|安排|预计|完成|实现|达到|达|约|近|超|共|已|"
+                       r"分别|新增(?=$)")
+
+
+_LEAD = re.compile(r"^[对有在由为将与和及从把向等中其共]+")
+_TAIL = re.compile(r"(?:的|和|及|与|等|进行|组建|直奔|下沉).*$")
+
+
+def term_before(line: str, lo: int, start: int, size: int = 10) -> str:
+    """The words before a figure (since ``lo``) that name it, at most ``size`` characters, filler removed."""
+    text = _NOT_TERM.sub(" ", line[lo:start]).strip()
+    parts = text.split()
+    return _LEAD.sub("", parts[-1][-size:]) if parts else ""
+
+
+def term_after(line: str, end: int, hi: int, size: int = 8) -> str:
+    """The words after a count that name what it counts (25个重点项目), at most ``size`` characters."""
+    m = re.match(r"[\u4e00-\u9fffA-Za-z]+", line[end:hi])
+    return _TAIL.sub("", m.group())[:size] if m else ""
+
+
+def new_indicator_id(term: str) -> str:
+    """``new_<6 hex of md5(term)>``: the name of an indicator the extractor proposes."""
+    return f"new_{_md5_6(term)}"
+
+
+def _region_names(regions: pd.DataFrame) -> list[tuple[str, str]]:
+    names = []
+    for r in regions.itertuples(index=False):
+        zh = str(r.region_zh)
+        names.append((zh, r.region))
+        short = re.sub(r"[市县区]$", "", zh)
+        if short != zh and len(short) >= 2:
+            names.append((short, r.region))
+    return sorted(names, key=lambda x: len(x[0]), reverse=True)
+
+
+class RegionFinder:
+    """Region names of ``regions.csv`` (``region_zh`` and its short form without 市/县/区) in a line."""
+
+    def __init__(self, regions: pd.DataFrame) -> None:
+        self.names = _region_names(regions)
+        self._re = re.compile("|".join(re.escape(z) for z, _ in self.names)) if self.names else None
+        self._of = dict(self.names)
+
+    def last_before(self, line: str, pos: int) -> str | None:
+        """The region named last before ``pos`` where it names a place (在临海, 落户仙居, 台州市), not a word
+        beginning with it (台州湾)."""
+        if self._re is None:
+            return None
+        found = None
+        for m in self._re.finditer(line, 0, pos):
+            nxt = line[m.end():m.end() + 1]
+            prev = line[max(0, m.start() - 2):m.start()]
+            if m.group().endswith(("市", "县", "区")) or nxt in "，,、。；;（(" or prev.endswith(("在", "落户")):
+                found = self._of[m.group()]
+        return found
+
+
+def region_of(line: str, fig: Figure, default: str | None, finder: RegionFinder | None) -> str:
+    """The region named last before the figure in its line, else ``default`` (the document's), else ``unknown``."""
+    named = finder.last_before(line, fig.start) if finder is not None else None
+    return named or default or "unknown"
+
+
+_ENTITY = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,10}?(?:集团|公司|研究院|专班)")
+_ENTITY_LEAD = re.compile(r"^(?:组建成立|成立|建立|其中|个|由|在|与|和|为|是|对|该|其|全市|全区|同时|眼下|目前|今年|如今)+")
+_NOT_ENTITY = ("上市公司", "中公司", "子公司", "集团", "公司", "专班")
+
+
+def entity_of(line: str, fig: Figure) -> str | None:
+    """The group or company named last before the figure in its sentence (临海市工投集团), else None."""
+    lo, _ = sentence_span(line, fig.start, fig.end)
+    names = [_ENTITY_LEAD.sub("", m.group()) for m in _ENTITY.finditer(line, lo, fig.start)]
+    names = [n for n in names if len(n) > 3 and n not in _NOT_ENTITY]
+    return names[-1] if names else None
+
+
+def region_finder() -> RegionFinder:
+    """A :class:`RegionFinder` of the embedded ``regions.csv``."""
+    from .. import config
+
+    return RegionFinder(pd.read_csv(config.DEFAULT_DATA_DIR / "regions.csv", dtype=str))
