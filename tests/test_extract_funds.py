@@ -161,7 +161,8 @@ def test_money_figures_and_periods():
     assert as_of_period(None, "今年") == "unknown"
 
 
-def _write(folder: Path, doc: str, tables: dict[str, pd.DataFrame]) -> None:
+def write_folder(folder: Path, doc: str, tables: dict[str, pd.DataFrame]) -> None:
+    """A dataset folder with one (almost empty) documents.csv row for ``doc`` and the given tables."""
     docs = empty_table("documents")
     docs.loc[0] = {c: None for c in docs.columns}
     docs.loc[0, ["doc", "title_en", "kind", "period", "region", "damaged"]] = [doc, "draft", "other", "unknown",
@@ -174,7 +175,7 @@ def _write(folder: Path, doc: str, tables: dict[str, pd.DataFrame]) -> None:
 
 def test_rows_load(tmp_path, seed_rows):
     lines, funds, stakes, _ = seed_rows["002_583c6829ab56027c.txt"]
-    _write(tmp_path, "002_583c6829ab56027c.txt", {"funds": funds, "equity_stakes": stakes})
+    write_folder(tmp_path, "002_583c6829ab56027c.txt", {"funds": funds, "equity_stakes": stakes})
     ds = load_dataset(tmp_path)
     assert len(ds.funds) == len(funds) == 1 and ds.funds.iloc[0]["committed"] == 2.9e9
     assert ds.equity_stakes.iloc[0]["n_investments"] == 16
@@ -182,7 +183,7 @@ def test_rows_load(tmp_path, seed_rows):
 
 def test_rows_load_groups(tmp_path, seed_rows):
     _, funds, stakes, _ = seed_rows["000_890bd172b6e88206.txt"]
-    _write(tmp_path, "000_890bd172b6e88206.txt", {"funds": funds, "equity_stakes": stakes})
+    write_folder(tmp_path, "000_890bd172b6e88206.txt", {"funds": funds, "equity_stakes": stakes})
     ds = load_dataset(tmp_path)
     assert ds.funds["n_funds"].tolist() == [10, 1, 3, 1, 2, 3]
     assert ds.equity_stakes.iloc[0]["stake_pct"] == 20

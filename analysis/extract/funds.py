@@ -80,7 +80,7 @@ def money_figures(text: str) -> list[Money]:
     """
     out = []
     for m in _MONEY_RE.finditer(text):
-        start = m.start()
+        start = m.start("pre") if m.group("pre") else m.start("num")
         if m.group("pre") == "约" and start > 0 and text[start - 1] == "签":
             start = m.start("num")
         elif start > 0 and (text[start - 1].isdigit() or text[start - 1] == "."):

@@ -238,7 +238,7 @@ def _stage(progress: str, investor: str) -> tuple[str, str]:
 
 # --- milestones ---------------------------------------------------------------------------------------------
 
-_MONTH_RE = re.compile(r"^\s*(?P<m1>\d{1,2})\s*(?:[-－~～至到]\s*(?P<m2>\d{1,2})\s*)?月(?P<suf>前|底|初(?!步)|中旬|上旬|下旬|末)?")
+_MONTH_RE = re.compile(r"^\s*(?P<m1>\d{1,2})\s*(?:[-－~～至到]\s*(?P<m2>\d{1,2})\s*)?月(?P<suf>底前|前|底|初(?!步)|中旬|上旬|下旬|末)?")
 _YEAR_END_RE = re.compile(r"年底|年末")
 _KIND_WORDS = (("framework_signed", r"框架协议"), ("negotiation_done", r"完成.{0,6}谈判|谈判完成"),
                ("signed", r"签约|正式(?:合作)?协议"), ("land_conversion", r"农转用"),
