@@ -177,3 +177,17 @@ def test_synthetic_rows_load(tmp_path):
     write_folder(tmp_path, "syn.txt", {"projects": projects, "milestones": milestones})
     ds = load_dataset(tmp_path)
     assert ds.projects["land"].tolist()[0] == 125000.0 and len(ds.milestones) == 5
+
+
+def test_table_end_without_trailer_and_a_second_table():
+    # synthetic: the table of SYNTHETIC without its trailer, prose after it, then a second table in 亿元 and 亩
+    lines = SYNTHETIC[:-1] + ["", "二、保障措施", "加强组织领导,全面推进各项工作落实。", "强化督查考核,确保落到实处。",
+                              "序号 项目名称 总投资 (亿元) 用地 (亩) 投资方 主责单位", "1 戊己项目 3.5 / 戊己公司 县商务局"]
+    projects, milestones, _ = projects_from_lines(lines, DocumentInfo("syn.txt", "Somecounty", "2024"))
+    assert list(projects["name_zh"]) == ["甲乙智能装备产业园项目", "丙丁新能源电池项目", "戊己项目"]
+    assert list(projects["table_row"]) == [1, 2, 1]
+    assert projects.iloc[1]["lead_unit_zh"] == "县发改局"  # the prose after the table is not row 2's
+    assert list(milestones["project_id"].str[-3:]).count("p02") == 1
+    last = projects.iloc[2]
+    assert (last["total_investment"], last["total_investment_raw"], last["land"], last["line"]) == \
+        (3.5e8, "3.5", None, 17)

@@ -110,8 +110,8 @@ def _tokens(lines: list[str], header: TableHeader) -> list[_Token]:
     out = []
     for i in range(header.end[0] - 1, len(lines)):
         line = lines[i]
-        if _TRAILER.match(line):
-            break
+        if _TRAILER.match(line) or (i + 1 > header.end[0] and "序号" in line and "项目名称" in line):
+            break  # the page's trailer, or the next table
         for m in re.finditer(r"\S+", line):
             if (i + 1, m.start()) >= header.end:
                 out.append(_Token(i + 1, m.start(), m.end(), m.group(0)))
@@ -191,11 +191,27 @@ def _split_tail(frags: list[list[_Token]]) -> tuple[list[list[_Token]], list[str
     made only of short CJK tokens (names of people and units)."""
     leaders: list[str] = []
     units: list[str] = []
-    while frags and len(frags[-1]) <= 4 and all(_is_tail(t.text) for t in frags[-1]):
+    while frags and _is_tail_fragment(frags[-1]):
         last = frags.pop()
         for t in reversed(last):
             (leaders if _is_person(t.text) else units).insert(0, t.text)
     return frags, leaders, units
+
+
+def _is_tail_fragment(frag: list[_Token]) -> bool:
+    return len(frag) <= 4 and all(_is_tail(t.text) for t in frag)
+
+
+def _last_row(frags: list[list[_Token]]) -> list[list[_Token]]:
+    """The fragments of a table's last row: up to its leaders and lead unit, else at most a few lines (the text
+    after a table has no end marker)."""
+    for k, frag in enumerate(frags):
+        if _is_tail_fragment(frag):
+            end = k + 1
+            while end < len(frags) and _is_tail_fragment(frags[end]):
+                end += 1
+            return frags[:end]
+    return frags[:3]
 
 
 def _fragments(tokens: list[_Token]) -> list[list[_Token]]:
@@ -333,6 +349,8 @@ def _table_rows(lines: list[str], header: TableHeader, info: DocumentInfo, stem:
         rest = tokens[after + 1:row.end]
         content = [t for t in rest if t.line == fig_line]
         frags = _fragments([t for t in rest if t.line != fig_line])
+        if i == len(rows) - 1:
+            frags = _last_row(frags)
         # the next row's 序号 may follow this row's leaders and lead unit on its line: they end this row
         body, leaders, units = _split_tail(frags)
         progress, targets = _progress_and_targets(body)
