@@ -1,0 +1,439 @@
+"""Projects and milestones from flattened project tables.
+
+A responsibility table (推进责任分解表) copied out of a PDF or a web page loses its grid: each row becomes a run of
+lines such as (document 003, Linhai 2022)::
+
+    序号 项目名称 总投资 (亿元) / 用地 (亩) / 投资方 项目内容 进展情况 全年工作目标 联系市领导 主责单位
+    1 台州湾新材料产业园项目 1000 10000 浙江荣盛控股集团 拟选址…          <- 序号, name, figures, investor, content
+    框架协议已签订。…                                                    <- progress (进展情况)
+    4 月一期项目签约;5月一期项目落地;8月一期项目开工建设。               <- targets (全年工作目标)
+    吴华丁 蔡建军                                                        <- leaders (联系市领导)
+    台州湾经济技术开发区 2 复星新材料产业园项目 100 1000 …              <- lead unit, then the next row
+
+The header gives the units of the bare numbers (亿元 or 万元; 亩, 公顷 or 平方米; ``/`` = none). Rows are found by
+their 序号 in sequence (1, 2, 3, …) followed by a name and as many bare numbers as the header has figure columns.
+The monthly targets become milestones (``planned`` YYYY-MM or YYYY-MM/YYYY-MM in the document's year, ``kind``
+from the ``milestone_kind`` vocabulary by the words of each target). ``*_raw`` is the bare number when the header's
+unit is the one the loader assumes for a bare number (亿元, 亩; :data:`analysis.io.RAW_FIGURES`), else the number
+with the header's unit (``20000万元``), so that ``parse_quantity`` gives the value back either way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..io import RAW_FIGURES
+from ..units import QuantityParseError, parse_quantity
+from ..vocab import MILESTONE_KIND
+from .core import DocumentInfo
+from .funds import doc_stem, money_figures, rows_frame
+
+__all__ = ["projects_from_lines", "TableHeader", "find_header", "milestones_from_text"]
+
+Span = tuple[int, int, int]
+
+#: Units the loader gives a bare number in projects.total_investment_raw and land_raw (亿元, 亩).
+_BARE_UNIT = {raw: unit for raw, _, _, _, unit in RAW_FIGURES["projects"]}
+
+_COLUMN_WORDS = ("序号", "项目名称", "总投资", "用地", "投资方", "投资主体", "项目内容", "建设内容", "进展情况",
+                 "全年工作目标", "工作目标", "联系市领导", "责任领导", "主责单位", "责任单位", "牵头单位")
+_UNIT_RE = {"total_investment_raw": re.compile(r"(?:总投资|投资额|计划总投资)\s*[(（]\s*(万元|亿元|元|万美元|亿美元)\s*[)）]"),
+            "land_raw": re.compile(r"用地(?:面积|规模)?\s*[(（]\s*(亩|公顷|平方米|万平方米)\s*[)）]")}
+_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)?|[/／—－-])$")
+_NAME_STOP = re.compile(r"[;；,，。:：]")
+_TRAILER = re.compile(r"^\s*(?:推荐访问|相关推荐|上一篇|下一篇|免责声明|版权所有|来源[:：])")
+_UNIT_SUFFIX = ("区", "局", "委", "办", "集团", "中心", "街道", "镇", "乡", "公司", "政府", "部", "院", "所", "会",
+                "办公室", "指挥部", "管委会")
+
+
+@dataclass
+class TableHeader:
+    """A project table's header: where it ends and the units of its figure columns.
+
+    Attributes
+    ----------
+    line : int
+        1-based line of 序号.
+    end : tuple of (int, int)
+        (line, offset) just after the header's last column name.
+    units : dict of str to str
+        Figure columns in the order the header gives them (``total_investment_raw``, ``land_raw``) → unit words
+        (``亿元``, ``亩``).
+    """
+
+    line: int
+    end: tuple[int, int]
+    units: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Token:
+    line: int
+    start: int
+    end: int
+    text: str
+
+
+def find_header(lines: list[str], start: int = 0) -> TableHeader | None:
+    """The first project-table header at or after 0-based line index ``start`` (序号 and 项目名称 within five
+    non-empty lines, with 总投资 or 用地), or None."""
+    for i in range(start, len(lines)):
+        if "序号" not in lines[i]:
+            continue
+        block = []
+        for j in range(i, min(len(lines), i + 12)):
+            if j > i and re.match(r"\s*\d", lines[j]) or len(block) == 5:
+                break  # the first row, or far enough
+            block += [j] if lines[j].strip() else []
+        text = " ".join(lines[j] for j in block)
+        if "项目名称" not in text or not re.search("总投资|用地", text):
+            continue
+        found = []
+        for col, rx in _UNIT_RE.items():
+            m = rx.search(text)
+            if m:
+                found.append((m.start(), col, m.group(1)))
+        end = (i + 1, 0)
+        for j in block:
+            for w in _COLUMN_WORDS:
+                k = lines[j].rfind(w)
+                if k >= 0 and (j + 1, k + len(w)) > end:
+                    end = (j + 1, k + len(w))
+        return TableHeader(i + 1, end, {col: unit for _, col, unit in sorted(found)})
+    return None
+
+
+def _tokens(lines: list[str], header: TableHeader) -> list[_Token]:
+    out = []
+    for i in range(header.end[0] - 1, len(lines)):
+        line = lines[i]
+        if _TRAILER.match(line) or (i + 1 > header.end[0] and "序号" in line and "项目名称" in line):
+            break  # the page's trailer, or the next table
+        for m in re.finditer(r"\S+", line):
+            if (i + 1, m.start()) >= header.end:
+                out.append(_Token(i + 1, m.start(), m.end(), m.group(0)))
+    return out
+
+
+def _row_start(tokens: list[_Token], k: int, n_figures: int, expected: int) -> tuple[int, int] | None:
+    """If token k opens row ``expected``: (index of its first figure, index after its figures)."""
+    if tokens[k].text != str(expected):
+        return None
+    j = k + 1
+    while j < len(tokens) and j - k <= 8 and not _NUMBER.match(tokens[j].text):
+        if _NAME_STOP.search(tokens[j].text):
+            return None
+        j += 1
+    figs = tokens[j:j + n_figures]
+    if j == k + 1 or len(figs) < n_figures or not all(_NUMBER.match(t.text) for t in figs):
+        return None
+    if not re.search(r"[\u4e00-\u9fff]", "".join(t.text for t in tokens[k + 1:j])):
+        return None
+    return j, j + n_figures
+
+
+@dataclass
+class _Row:
+    number: int
+    start: int           # token index of 序号
+    figures: tuple[int, int]
+    end: int = 0          # token index where the next row's leading tail or 序号 starts
+
+
+def _rows(tokens: list[_Token], n_figures: int) -> list[_Row]:
+    rows, expected, k = [], 1, 0
+    while k < len(tokens):
+        hit = _row_start(tokens, k, n_figures, expected)
+        if hit:
+            rows.append(_Row(expected, k, hit))
+            expected += 1
+            k = hit[1]
+        else:
+            k += 1
+    for a, b in zip(rows, rows[1:]):
+        a.end = b.start
+    if rows:
+        rows[-1].end = len(tokens)
+    return rows
+
+
+def _figure(token: _Token, col: str, unit: str) -> tuple[dict, str]:
+    """Columns of one figure cell (``total_investment*`` or ``land*``) and a note ('' when fine)."""
+    base = col.removesuffix("_raw")
+    if token.text in "/／—－-":
+        return {}, ""
+    raw = token.text if _BARE_UNIT.get(col) == unit else token.text + unit
+    try:
+        q = parse_quantity(raw, default_unit=_BARE_UNIT.get(col))
+    except QuantityParseError as e:
+        return {}, f"{base} {token.text!r} not read ({e})"
+    cells = {base: q.value, col: raw}
+    if base == "land":
+        cells["land_unit"] = q.unit
+    else:
+        cells["total_investment_qualifier"] = q.qualifier
+    return cells, ""
+
+
+def _is_person(tok: str) -> bool:
+    return bool(re.fullmatch(r"[\u4e00-\u9fff]{2,3}", tok)) and not tok.endswith(_UNIT_SUFFIX)
+
+
+def _is_tail(tok: str) -> bool:
+    return bool(re.fullmatch(r"[\u4e00-\u9fff()（）]{2,20}", tok))
+
+
+def _split_tail(frags: list[list[_Token]]) -> tuple[list[list[_Token]], list[str], list[str]]:
+    """Split a row's fragments into (body fragments, leaders, lead units): the tail is the trailing fragments
+    made only of short CJK tokens (names of people and units)."""
+    leaders: list[str] = []
+    units: list[str] = []
+    while frags and _is_tail_fragment(frags[-1]):
+        last = frags.pop()
+        for t in reversed(last):
+            (leaders if _is_person(t.text) else units).insert(0, t.text)
+    return frags, leaders, units
+
+
+def _is_tail_fragment(frag: list[_Token]) -> bool:
+    return len(frag) <= 4 and all(_is_tail(t.text) for t in frag)
+
+
+def _last_row(frags: list[list[_Token]]) -> list[list[_Token]]:
+    """The fragments of a table's last row: up to its leaders and lead unit, else at most a few lines (the text
+    after a table has no end marker)."""
+    for k, frag in enumerate(frags):
+        if _is_tail_fragment(frag):
+            end = k + 1
+            while end < len(frags) and _is_tail_fragment(frags[end]):
+                end += 1
+            return frags[:end]
+    return frags[:3]
+
+
+def _fragments(tokens: list[_Token]) -> list[list[_Token]]:
+    """Tokens grouped by line."""
+    out: list[list[_Token]] = []
+    for t in tokens:
+        if out and out[-1][0].line == t.line:
+            out[-1].append(t)
+        else:
+            out.append([t])
+    return out
+
+
+_SECTOR_WORDS = (("research", "研究院|中试|研发中心"), ("energy_infrastructure", "抽水蓄能|电站|风光储|电网"),
+                 ("chemicals_pharma", "药|制剂|CDMO|医化|化工"), ("medical_devices", "医疗器械"),
+                 ("new_materials", "新材料"), ("new_energy", "新能源|电池|汽车|光伏"),
+                 ("logistics_building_materials", "建材|物流|水泥"), ("commerce", "电商|商贸|商业|邻里中心"),
+                 ("digital_economy", "数字|软件|信息"), ("equipment", "装备|设备|机械|泵"),
+                 ("water_infrastructure", "污水|排水|水环境|供水"), ("industrial_park", "产业园|厂房|园区|基地"))
+
+_STAGE_WORDS = (("production", r"已投产|已竣工投产"), ("construction", r"已开工|正在建设|在建"),
+                ("land_acquired", r"已完成租地|已摘牌|已摘地|已竞得|已完成土地招拍挂"), ("landed", r"已落地"),
+                ("signed", r"已签约|正式协议已签订|已签订正式"), ("framework_signed", r"框架协议已签订|已签订框架协议"))
+
+
+def _sector(name: str) -> str:
+    return next((s for s, rx in _SECTOR_WORDS if re.search(rx, name)), "other")
+
+
+def _stage(progress: str, investor: str) -> tuple[str, str]:
+    """Stage reached (a code of the ``stage`` vocabulary) and why."""
+    for stage, rx in _STAGE_WORDS:
+        m = re.search(rx, progress)
+        if m:
+            return stage, f"stage from 「{m.group(0)}」"
+    if investor.startswith("意向"):
+        return "planning", "stage planning: investors are candidates (意向企业)"
+    return "negotiation", "stage negotiation: a row of a table of projects being attracted, no later stage stated"
+
+
+# --- milestones ---------------------------------------------------------------------------------------------
+
+_MONTH_RE = re.compile(r"^\s*(?P<m1>\d{1,2})\s*(?:[-－~～至到]\s*(?P<m2>\d{1,2})\s*)?月(?P<suf>底前|前|底|初(?!步)|中旬|上旬|下旬|末)?")
+_YEAR_END_RE = re.compile(r"年底|年末")
+_KIND_WORDS = (("framework_signed", r"框架协议"), ("negotiation_done", r"完成.{0,6}谈判|谈判完成"),
+               ("signed", r"签约|正式(?:合作)?协议"), ("land_conversion", r"农转用"),
+               ("land_acquired", r"招拍挂|摘牌|摘地|竞得"), ("planning_approved", r"规划调整|纳入.*规划|规划.{0,4}批"),
+               ("site_selected", r"选址"), ("design", r"设计|预可研"), ("construction_start", r"开工|动工|^建设"),
+               ("production_start", r"投产|试生产"), ("completed", r"建成|竣工|完工"), ("landed", r"落地"),
+               ("organisation", r"成员单位|章程|设立申报|备案|挂牌|注册成立"))
+_NO_MILESTONE = re.compile(r"^(?:深入对接|继续跟踪|跟踪对接|具备.{0,8}条件)")
+_KIND_STAGE = {"framework_signed": "framework_signed", "signed": "signed", "landed": "landed",
+               "land_acquired": "land_acquired", "construction_start": "construction",
+               "production_start": "production"}
+_KIND_EN = {t.code: t.en for t in MILESTONE_KIND}
+
+
+def _planned(year: str | None, m1: int, m2: int | None) -> str:
+    if not year:
+        return "unknown"
+    return f"{year}-{m1:02d}" + (f"/{year}-{m2:02d}" if m2 else "")
+
+
+def milestones_from_text(text: str, year: str | None) -> list[dict]:
+    """Milestones in a target text (全年工作目标): one per kind of action per month.
+
+    Parameters
+    ----------
+    text : str
+        The targets, e.g. ``4 月一期项目签约;5月一期项目落地;8月一期项目开工建设。``
+    year : str or None
+        The year the months are in (YYYY); None gives ``planned`` = ``unknown``.
+
+    Returns
+    -------
+    list of dict
+        ``planned``, ``kind``, ``stage``, ``description_en``, ``value`` (yuan, investment_amount only), ``raw``
+        (the month, or the amount, as written), ``start``, ``end`` (offsets of the amount in ``text``) and ``note``.
+    """
+    out = []
+    for cm in re.finditer(r"[^;；。]+", text):
+        clause, base = cm.group(0), cm.start()
+        m = _MONTH_RE.match(clause)
+        if m:
+            when = (int(m.group("m1")), int(m.group("m2")) if m.group("m2") else None)
+            raw = re.sub(r"\s+", "", m.group(0))
+            body_start = m.end()
+        elif _YEAR_END_RE.search(clause):
+            when, raw, body_start = (12, None), _YEAR_END_RE.search(clause).group(0), 0
+        else:
+            continue  # an undated task
+        body = clause[body_start:]
+        for am in re.finditer(r"[^,，]+", body):
+            action = am.group(0).strip()
+            out += _actions(action, base + body_start + am.start() + (len(am.group(0)) - len(am.group(0).lstrip())),
+                            _planned(year, *when), raw, clause)
+    return out
+
+
+def _actions(action: str, offset: int, planned: str, raw: str, clause: str) -> list[dict]:
+    if not action:
+        return []
+    note = "争取: strive for" if "争取" in clause else ""
+    money = [f for f in money_figures(action) if "投资" in action[:f.start]]
+    if money:
+        f = money[0]
+        return [{"planned": planned, "kind": "investment_amount", "stage": None, "value": f.value, "raw": f.raw,
+                 "description_en": f"Investment completed by the month ({action})", "start": offset + f.start,
+                 "end": offset + f.end, "note": note}]
+    hits = sorted((mm.start(), kind) for kind, rx in _KIND_WORDS for mm in [re.search(rx, action)] if mm)
+    kinds = list(dict.fromkeys(k for _, k in hits))
+    if not kinds:
+        if _NO_MILESTONE.match(action):
+            return []
+        kinds = ["other"]
+    return [{"planned": planned, "kind": k, "stage": _KIND_STAGE.get(k), "value": None, "raw": raw,
+             "description_en": f"{_KIND_EN[k].capitalize()} ({action})", "start": None, "end": None,
+             "note": note} for k in kinds]
+
+
+# --- the table ----------------------------------------------------------------------------------------------
+
+
+def _table_rows(lines: list[str], header: TableHeader, info: DocumentInfo, stem: str, k0: int
+                ) -> tuple[list[dict], list[dict], set[Span]]:
+    tokens = _tokens(lines, header)
+    cols = list(header.units)
+    rows = _rows(tokens, len(cols))
+    year = info.published[:4] if info.published else None
+    projects, milestones, claimed = [], [], set()
+    for i, row in enumerate(rows):
+        after = row.figures[1]
+        investor = tokens[after].text if after < row.end else ""
+        fig_line = tokens[row.figures[0]].line
+        rest = tokens[after + 1:row.end]
+        content = [t for t in rest if t.line == fig_line]
+        frags = _fragments([t for t in rest if t.line != fig_line])
+        if i == len(rows) - 1:
+            frags = _last_row(frags)
+        # the next row's 序号 may follow this row's leaders and lead unit on its line: they end this row
+        body, leaders, units = _split_tail(frags)
+        progress, targets = _progress_and_targets(body)
+        pid = f"{stem}-p{k0 + i + 1:02d}"
+        name = "".join(t.text for t in tokens[row.start + 1:row.figures[0]])
+        stage, why = _stage("".join(t.text for f in progress for t in f), investor)
+        rec = {"project_id": pid, "region": info.region or "unknown", "table_row": row.number, "name_zh": name,
+               "name_en": name, "sector": _sector(name), "investor_zh": investor or None, "stage": stage,
+               "stage_as_of": info.published or "unknown", "leaders_zh": ";".join(leaders) or None,
+               "lead_unit_zh": ";".join(units) or None, "doc": info.doc, "line": fig_line}
+        notes = [f"extracted from table row {row.number} (line {header.line} header)", why,
+                 "name_en not translated"]
+        for col, tok in zip(cols, tokens[row.figures[0]:row.figures[1]]):
+            cells, problem = _figure(tok, col, header.units[col])
+            rec.update(cells)
+            notes += [problem] if problem else []
+            claimed.add((tok.line, tok.start, tok.end))
+        claimed.add((tokens[row.start].line, tokens[row.start].start, tokens[row.start].end))
+        if not content and not progress:
+            notes.append("row has no content or progress (cut off?)")
+        rec["note"] = "; ".join(notes)
+        projects.append(rec)
+        if targets:
+            milestones += _row_milestones(targets, lines, pid, info, year, claimed)
+    return projects, milestones, claimed
+
+
+def _progress_and_targets(body: list[list[_Token]]) -> tuple[list[list[_Token]], list[_Token] | None]:
+    """The last body fragment is the targets when there are two or more, or when it names a month."""
+    if not body:
+        return [], None
+    last = " ".join(t.text for t in body[-1])
+    if len(body) >= 2 or _MONTH_RE.match(last) or re.search(r"\d\s*月|年底|年末", last):
+        return body[:-1], body[-1]
+    return body, None
+
+
+def _row_milestones(targets: list[_Token], lines: list[str], pid: str, info: DocumentInfo, year: str | None,
+                    claimed: set[Span]) -> list[dict]:
+    line_no = targets[0].line
+    start = targets[0].start
+    text = lines[line_no - 1][start:targets[-1].end]
+    out = []
+    for n, m in enumerate(milestones_from_text(text, year), start=1):
+        if m["start"] is not None:
+            claimed.add((line_no, start + m["start"], start + m["end"]))
+        out.append({"milestone_id": f"{pid}-m{n:02d}", "project_id": pid, "planned": m["planned"],
+                    "kind": m["kind"], "stage": m["stage"], "description_en": m["description_en"],
+                    "value": m["value"], "raw": m["raw"], "doc": info.doc, "line": line_no,
+                    "note": m["note"] or None})
+    return out
+
+
+def projects_from_lines(lines: list[str], info: DocumentInfo) -> tuple[pd.DataFrame, pd.DataFrame, set[Span]]:
+    """Projects and milestones proposed from the project tables in a document's lines.
+
+    Parameters
+    ----------
+    lines : list of str
+        The document's plain-text lines (``line`` counts them from 1).
+    info : DocumentInfo
+        Document file name, region and publication date (its year dates the months of the targets).
+
+    Returns
+    -------
+    projects : pandas.DataFrame
+        Rows in the ``projects`` schema (total investment in yuan, land in mu or m²).
+    milestones : pandas.DataFrame
+        Rows in the ``milestones`` schema.
+    claimed : set of (int, int, int)
+        (line, start, end) spans of the table's 序号 and figure cells and of the milestones' amounts, so that the
+        observation extractor skips them.
+    """
+    stem = doc_stem(info.doc)
+    projects: list[dict] = []
+    milestones: list[dict] = []
+    claimed: set[Span] = set()
+    start = 0
+    while (header := find_header(lines, start)) is not None:
+        if header.units:
+            p, m, c = _table_rows(lines, header, info, stem, len(projects))
+            projects, milestones, claimed = projects + p, milestones + m, claimed | c
+            start = max([r["line"] for r in p] + [header.end[0]])
+        else:
+            start = header.line
+    return rows_frame("projects", projects), rows_frame("milestones", milestones), claimed
