@@ -10,6 +10,7 @@ Small topical modules, their public API re-exported here (see :mod:`analysis.api
 * :mod:`analysis.targets`: attainment, time progress, projections, ambition, milestones, funnel, heat map
 * :mod:`analysis.stats`: trend growth, actual-on-target regression, bunching (statsmodels)
 * :mod:`analysis.plots`: the studies' figures (with a CJK font for Chinese labels)
+* :mod:`analysis.extract`: figures from documents: a draft dataset with provenance (``extract_file("report.docx")``)
 * :mod:`analysis.vocab`: the one vocabulary (qualifiers, statuses, stages, fund types, units) and indicator relations
 * :mod:`analysis.results`: the result objects' shared printing (``summary()``)
 * :mod:`analysis.params`: the studies' shared parameter checks and region selection

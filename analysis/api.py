@@ -12,6 +12,7 @@ Modules:
   red flag / snail, stage funnel, investment heat map
 * :mod:`analysis.stats`: trend growth, actual-on-target regression, bunching (statsmodels)
 * :mod:`analysis.plots`: the studies' figures (with a CJK font for Chinese labels)
+* :mod:`analysis.extract`: figures from documents: a draft dataset with provenance (``extract_file("report.docx")``)
 * :mod:`analysis.vocab`, :mod:`analysis.params`, :mod:`analysis.studies`, :mod:`analysis.reporting`,
   :mod:`analysis.runner`: the vocabulary, study parameters, the studies, the report model and the runner (imported
   as submodules: ``from analysis.studies import growth``)
@@ -20,6 +21,8 @@ Modules:
 from . import funds, growth, periods, plots, stats, targets, units
 from .funds import *  # noqa: F401,F403
 from .growth import *  # noqa: F401,F403
+from .extract import (Draft, DocumentInfo, Evaluation, Figure, evaluate as evaluate_extraction, extract_file,
+                      extract_text, find_figures, read_document, write_draft)
 from .io import DataValidationError, Dataset, load_dataset, write_templates
 from .periods import Period, PeriodParseError, parse_period, period_bounds
 from .plots import (CJKFontWarning, attainment_chart, bar_growth, fund_matrix, heatmap, leverage_chart,
@@ -35,6 +38,8 @@ __all__ = (
      "Quantity", "QuantityParseError", "format_quantity", "parse_chinese_number", "parse_quantity",
      "CJKFontWarning", "setup_style", "bar_growth", "pull_contribution", "scoreboard_chart", "fund_matrix",
      "leverage_chart", "attainment_chart", "milestone_timeline", "stage_funnel_chart", "heatmap",
+     "Draft", "DocumentInfo", "Evaluation", "Figure", "evaluate_extraction", "extract_file", "extract_text",
+     "find_figures", "read_document", "write_draft",
      "__version__"]
     + growth.__all__ + funds.__all__ + targets.__all__ + stats.__all__
 )

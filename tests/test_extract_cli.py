@@ -224,7 +224,10 @@ def test_cli_end_to_end(tmp_path, capsys):
     assert main([*map(str, docs), "-o", str(out), "--region", "Sampleland", "--published", "2025-12-31"]) == 0
     printed = capsys.readouterr().out
     assert f"Wrote the draft dataset {out} from 3 document(s)" in printed
-    assert "  rows: observations 0, funds 0, equity_stakes 0, projects 0, milestones 0\n" in printed
+    assert "  rows: observations 3 (0 uncertain, 0 damaged), funds 0, equity_stakes 0, projects 0, milestones 0\n" in printed
+    obs = load_dataset(out).observations.set_index("doc")
+    assert obs.loc["county-summary.txt", "value"] == 12e9 and obs.loc["county-summary.txt", "yoy_pct"] == 8.5
+    assert obs.loc["city-bulletin.txt", "yoy_pct"] == 6.0 and obs.loc["district-plan.txt", "status"] == "target"
     assert f"investment-reports -p data_dir={out}" in printed
     ds = load_dataset(out)
     assert ds.documents["doc"].tolist() == ["county-summary.txt", "city-bulletin.txt", "district-plan.txt"]

@@ -22,6 +22,11 @@ Modules, one concern each:
 """
 
 from .core import Draft, DocumentInfo, extract_file, extract_text
+from .draft import merge_drafts, write_draft
+from .evaluate import Evaluation, evaluate
 from .figures import Figure, find_figures
+from .read import ReadResult, read_document
+from .review import render_review
 
-__all__ = ["Draft", "DocumentInfo", "extract_file", "extract_text", "Figure", "find_figures"]
+__all__ = ["Draft", "DocumentInfo", "extract_file", "extract_text", "Figure", "find_figures", "write_draft",
+           "merge_drafts", "read_document", "ReadResult", "render_review", "evaluate", "Evaluation"]

@@ -77,13 +77,60 @@ class Draft:
         return f"Draft({len(self.documents)} documents: {counts})"
 
 
-def extract_text(text: str | list[str], info: DocumentInfo) -> Draft:
-    """Propose rows from a document's plain text (skeleton: filled by issue 10)."""
-    lines = text if isinstance(text, list) else text.split("\n")
-    documents = pd.DataFrame([{"doc": info.doc}])
-    tables = {t: empty_table(t) for t in DRAFT_TABLES}
-    return Draft(documents, tables, pd.DataFrame(columns=["indicator", "indicator_zh", "description_en", "unit"]),
-                 {info.doc: list(lines)})
+def extract_text(text: str | list[str], info: DocumentInfo, indicators: pd.DataFrame | None = None) -> Draft:
+    """Propose rows in the project's tables from a document's plain text.
+
+    Parameters
+    ----------
+    text : str or list of str
+        The document's plain text, or its lines (``line`` in every row counts these from 1).
+    info : DocumentInfo
+        File name the rows cite, region, publication date (which dates 今年, 去年, 一季度 ...), title and kind.
+    indicators : pandas.DataFrame, optional
+        Indicator list with Chinese terms (``indicator``, ``indicator_zh``, ``terms_zh``); default the codebook's
+        (``data/default/indicators.csv``).
+
+    Returns
+    -------
+    Draft
+        ``documents`` (one row) and the five tables in their schemas, the new indicators the text names, and the
+        lines.
+
+    Notes
+    -----
+    Fund sentences and project tables are read first; the figures they use are not proposed again as
+    observations. Every row cites ``doc`` and ``line`` and keeps ``raw`` as written.
+    """
+    from .funds import funds_from_lines
+    from .observations import observations_from_lines
+    from .projects import projects_from_lines
+
+    lines = _split_lines(text)
+    funds, stakes, claimed_funds = funds_from_lines(lines, info)
+    projects, milestones, claimed_projects = projects_from_lines(lines, info)
+    observations, new_indicators = observations_from_lines(
+        lines, info, claimed=frozenset(claimed_funds) | frozenset(claimed_projects), indicators=indicators)
+    tables = {"observations": observations, "funds": funds, "equity_stakes": stakes,
+              "projects": projects, "milestones": milestones}
+    tables = {t: _in_schema(df, t) for t, df in tables.items()}
+    from .draft import document_row
+
+    damaged = any((df["quality"] == "damaged").any() for df in tables.values() if "quality" in df)
+    documents = pd.DataFrame([document_row(info, info.doc, "text", "text", damaged)])
+    return Draft(documents, tables, new_indicators.reset_index(drop=True), {info.doc: lines})
+
+
+def _split_lines(text: str | list[str]) -> list[str]:
+    if isinstance(text, str):
+        return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [str(line).rstrip("\r\n") for line in text]
+
+
+def _in_schema(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """``df`` with exactly the columns of ``table``'s sidecar, in order (missing ones empty)."""
+    columns = list(empty_table(table).columns)
+    out = df.reindex(columns=columns)
+    return out.reset_index(drop=True)
 
 
 def extract_file(path: str | Path, region: str | None = None, published: str | None = None) -> Draft:
