@@ -191,3 +191,38 @@ def test_table_end_without_trailer_and_a_second_table():
     last = projects.iloc[2]
     assert (last["total_investment"], last["total_investment_raw"], last["land"], last["line"]) == \
         (3.5e8, "3.5", None, 17)
+
+
+@pytest.mark.parametrize("doc", ["000_890bd172b6e88206.txt", "001_9c420341d3f08b1c.txt", "002_583c6829ab56027c.txt",
+                                 "004_84ad286a35deb247.txt"])
+def test_sentence_project_figures_match_the_curated_ones(seeds_dir, doc):
+    docs = pd.read_csv(DEFAULT / "documents.csv", dtype=str, keep_default_na=False).set_index("doc")
+    lines = (seeds_dir / doc).read_text(encoding="utf-8").splitlines()
+    projects, milestones, claimed = projects_from_lines(
+        lines, DocumentInfo(doc, docs.at[doc, "region"], docs.at[doc, "published"] or None))
+    curated = pd.read_csv(DEFAULT / "projects.csv")
+    curated = curated[curated["doc"] == doc]
+
+    def figures(df):
+        return {(int(r["line"]), c, float(r[c])) for _, r in df.iterrows() for c in ("total_investment", "land")
+                if pd.notna(r[c])}
+
+    # not read: d000-p16's 千亩 from a name (三年千亩百万工业地产项目) and d004-p01's 643亩 of land a firm won
+    # (浙江爱仕达电器…获得…643亩工业用地使用权: no project word next to the figure)
+    want = figures(curated) - {(9, "land", 1000.0), (17, "land", 643.0)}
+    assert figures(projects) == want
+    assert milestones.empty and len(claimed) == len(want)
+
+
+def test_sentence_projects_synthetic():
+    # synthetic sentences: a total before and after the name, land won, and floor areas that are not land
+    lines = ["签约总投资12亿元的某某新材料项目落户园区。",
+             "推进某某物流园区项目总投资约3.5亿元;某某厂房项目摘地120亩。",
+             "新建建筑面积5万平方米的标准厂房项目,共计35万平方米的绿化面积已完工。"]
+    projects, _, claimed = projects_from_lines(lines, DocumentInfo("syn.txt", "X", "2024"))
+    got = list(zip(projects["name_zh"], projects["total_investment_raw"], projects["land_raw"], projects["stage"]))
+    assert got == [("某某新材料项目", "12亿元", None, "signed"),
+                   ("某某物流园区项目", "约3.5亿元", None, "unknown"),
+                   ("某某厂房项目", None, "120亩", "land_acquired")]
+    assert projects.iloc[1]["total_investment_qualifier"] == "about"
+    assert projects.iloc[2]["land_unit"] == "mu" and (2, 28, 32) in claimed and lines[1][28:32] == "120亩"

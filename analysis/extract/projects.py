@@ -336,12 +336,14 @@ def _actions(action: str, offset: int, planned: str, raw: str, clause: str) -> l
 
 
 def _table_rows(lines: list[str], header: TableHeader, info: DocumentInfo, stem: str, k0: int
-                ) -> tuple[list[dict], list[dict], set[Span]]:
+                ) -> tuple[list[dict], list[dict], set[Span], int]:
+    """Projects, milestones, claimed spans and the last line of the table under ``header``."""
     tokens = _tokens(lines, header)
     cols = list(header.units)
     rows = _rows(tokens, len(cols))
     year = info.published[:4] if info.published else None
     projects, milestones, claimed = [], [], set()
+    last_line = header.end[0]
     for i, row in enumerate(rows):
         after = row.figures[1]
         investor = tokens[after].text if after < row.end else ""
@@ -351,6 +353,7 @@ def _table_rows(lines: list[str], header: TableHeader, info: DocumentInfo, stem:
         frags = _fragments([t for t in rest if t.line != fig_line])
         if i == len(rows) - 1:
             frags = _last_row(frags)
+        last_line = max([last_line, fig_line] + [f[-1].line for f in frags])
         # the next row's 序号 may follow this row's leaders and lead unit on its line: they end this row
         body, leaders, units = _split_tail(frags)
         progress, targets = _progress_and_targets(body)
@@ -375,7 +378,7 @@ def _table_rows(lines: list[str], header: TableHeader, info: DocumentInfo, stem:
         projects.append(rec)
         if targets:
             milestones += _row_milestones(targets, lines, pid, info, year, claimed)
-    return projects, milestones, claimed
+    return projects, milestones, claimed, last_line
 
 
 def _progress_and_targets(body: list[list[_Token]]) -> tuple[list[list[_Token]], list[_Token] | None]:
@@ -404,6 +407,68 @@ def _row_milestones(targets: list[_Token], lines: list[str], pid: str, info: Doc
     return out
 
 
+# --- projects named in sentences ----------------------------------------------------------------------------
+
+_NAME = r"[\u4e00-\u9fffA-Za-z0-9()（）·-]"
+_PROJECT_END = r"(?:项目|工程|产业园|公园|园区|基地)"
+_AREA_RE = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>万平方米|平方米|平方公里|公顷|亩)")
+_FIG_THEN_NAME = re.compile(r"\s*的(?P<name>" + _NAME + r"{2,25}?" + _PROJECT_END + r")")
+_NAME_THEN_FIG = re.compile(r"(?P<name>" + _NAME + r"{2,25}" + r"(?:项目|工程))[,,]?\s*(?P<key>总投资|摘地|用地|占地)(?:约|达)?\s*$")
+_NAME_LEAD = re.compile(r"^(?:推进|加快|实施|建设|其中|如|包括|引进|签约|开工|完成|推动|总投资)+")
+_NOT_LAND = re.compile(r"(?:建筑面积|面积|厂房|绿化|用房)\s*(?:约|达|共计)?\s*$")
+_SENTENCE_STAGES = (("framework_signed", r"框架协议|战略合作协议|意向协议"), ("land_acquired", r"摘地|摘牌|竞得"),
+                    ("production", r"投产"), ("construction", r"开工|在建|实施了|续建"), ("signed", r"签约|签署"),
+                    ("landed", r"落户|落地"), ("planning", r"方案|谋划|规划"))
+
+
+def _sentence_figures(line: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, raw, column) of money (``total_investment_raw``) and land (``land_raw``) figures in a line."""
+    out = [(f.start, f.end, f.raw, "total_investment_raw") for f in money_figures(line) if f.currency == "yuan"]
+    for m in _AREA_RE.finditer(line):
+        if not _NOT_LAND.search(line[max(0, m.start() - 8):m.start()]):
+            out.append((m.start(), m.end(), re.sub(r"\s+", "", m.group(0)), "land_raw"))
+    return sorted(out)
+
+
+def _sentence_project(line: str, start: int, end: int, col: str) -> str | None:
+    """The project a figure belongs to: ``<figure>的<name>`` or ``<name>总投资/摘地/用地<figure>``."""
+    m = _FIG_THEN_NAME.match(line, end)
+    if m and (col == "total_investment_raw" or not line[max(0, start - 4):start].endswith("总投资")):
+        return m.group("name")
+    m = _NAME_THEN_FIG.search(line[max(0, start - 40):start])
+    if m and (m.group("key") == "总投资") == (col == "total_investment_raw"):
+        return _NAME_LEAD.sub("", m.group("name")) or None
+    return None
+
+
+def _sentence_projects(lines: list[str], info: DocumentInfo, stem: str, k0: int, skip: set[int]
+                       ) -> tuple[list[dict], set[Span]]:
+    """Projects named with a figure in sentences outside the tables (lines in ``skip``)."""
+    out: list[dict] = []
+    claimed: set[Span] = set()
+    for no, line in enumerate(lines, start=1):
+        if no in skip:
+            continue
+        for start, end, raw, col in _sentence_figures(line):
+            name = _sentence_project(line, start, end, col)
+            if not name:
+                continue
+            q = parse_quantity(raw)
+            clause = re.search(r"[^。；;]*$", line[:start]).group(0) + re.match(r"[^。；;]*", line[start:]).group(0)
+            stage = next((st for st, rx in _SENTENCE_STAGES if re.search(rx, clause)), "unknown")
+            rec = {"project_id": f"{stem}-p{k0 + len(out) + 1:02d}", "region": info.region or "unknown",
+                   "name_zh": name, "name_en": name, "sector": _sector(name), "stage": stage,
+                   "stage_as_of": info.published or "unknown", "doc": info.doc, "line": no, col: raw,
+                   "note": f"extracted from a sentence; stage {stage} from its words; name_en not translated"}
+            if col == "land_raw":
+                rec.update(land=q.value, land_unit=q.unit)
+            else:
+                rec.update(total_investment=q.value, total_investment_qualifier=q.qualifier)
+            out.append(rec)
+            claimed.add((no, start, end))
+    return out, claimed
+
+
 def projects_from_lines(lines: list[str], info: DocumentInfo) -> tuple[pd.DataFrame, pd.DataFrame, set[Span]]:
     """Projects and milestones proposed from the project tables in a document's lines.
 
@@ -429,11 +494,15 @@ def projects_from_lines(lines: list[str], info: DocumentInfo) -> tuple[pd.DataFr
     milestones: list[dict] = []
     claimed: set[Span] = set()
     start = 0
+    table_lines: set[int] = set()
     while (header := find_header(lines, start)) is not None:
         if header.units:
-            p, m, c = _table_rows(lines, header, info, stem, len(projects))
+            p, m, c, last = _table_rows(lines, header, info, stem, len(projects))
             projects, milestones, claimed = projects + p, milestones + m, claimed | c
-            start = max([r["line"] for r in p] + [header.end[0]])
+            table_lines |= set(range(header.line, last + 1))
+            start = max(last, header.line)
         else:
             start = header.line
+    p, c = _sentence_projects(lines, info, stem, len(projects), table_lines)
+    projects, claimed = projects + p, claimed | c
     return rows_frame("projects", projects), rows_frame("milestones", milestones), claimed
