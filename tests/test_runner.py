@@ -86,15 +86,16 @@ def test_grid_config(tmp_path):
 
 @pytest.fixture
 def executions(monkeypatch):
-    """Slugs of the reports executed, in order (run with jobs_n=1: the runner then executes in this process)."""
+    """Slugs of the reports executed, in order (run with jobs_n=1: one at a time). Counted where the runner stores
+    each result, in this process: the reports themselves run in child processes."""
     seen = []
 
-    def counting(study_path, job, *args, **kwargs):
-        seen.append(job.slug)
-        return real(study_path, job, *args, **kwargs)
+    def counting(result, build):
+        seen.append(result.job.slug)
+        return real(result, build)
 
-    real = runner.execute_job
-    monkeypatch.setattr(runner.execution, "execute_job", counting)  # where the runner calls it from
+    real = runner.execution.store_result
+    monkeypatch.setattr(runner.execution, "store_result", counting)  # where the runner calls it from
     return seen
 
 

@@ -9,11 +9,19 @@ Each study is a notebook ``notebooks/NN-name.ipynb`` with a cell tagged ``parame
    read from whatever the default is now (:data:`SHARED_PARAMETER_TYPES`, annotations);
 3. skips a report whose notebook, parameters, data and library code are unchanged (content hashes; ``--force``
    reruns everything). A kept report stays what it was (``ok``) in the manifest, so the next run skips it too;
-4. executes the rest with papermill's Python API and exports HTML with nbconvert's exporter in the same worker
-   process, several at a time across the machine's cores. Each kernel talks over its own IPC socket files rather
-   than TCP ports, so kernels started at the same moment cannot collide on a port, and kernels are shut down
-   immediately rather than gracefully. What a study writes to stderr (warnings) goes to ``reports/run.log``,
-   never into a report; the summary line counts it;
+4. executes the rest, several at a time across the machine's cores, each report in a fresh child process forked
+   from a warm server that has already imported pandas, matplotlib, IPython, nbformat, nbconvert, papermill and
+   ``analysis`` with its studies (:mod:`~analysis.runner.engine`): papermill parameterizes the notebook (the
+   ``injected-parameters`` cell after the ``parameters`` cell) and the cells run in the child's IPython shell,
+   in the study's folder, with the outputs, errors and inline figures a kernel gives; nbconvert's exporter
+   writes the HTML in the same child. A child runs one report and exits, so nothing a report sets (globals,
+   module attributes, environment, working folder) reaches the next. A child that dies (a signal, ``os._exit``)
+   is run once more, then the report fails with the reason. A study that needs a real Jupyter kernel (ipywidgets,
+   a GUI event loop, kernel-specific magics) says so in its notebook metadata, ``"runner": {"engine": "kernel"}``:
+   papermill then starts a kernel for it, over its own IPC socket files rather than TCP ports (kernels started at
+   the same moment cannot collide on a port), shut down immediately rather than gracefully. What a study writes
+   to stderr (warnings, also what C code writes to file descriptor 2) goes to ``reports/run.log``, never into a
+   report; the summary line counts it;
 5. builds everything aside in ``reports/.build-*`` and publishes by atomic renames, report files first and the
    index last, so a failed or killed run leaves the last good reports in place. A failing study does not stop the
    others: the index shows its failing cell and error, and its executed notebook is kept under
@@ -33,7 +41,8 @@ Where things are (one module per concern, as in papermill):
 - :mod:`~analysis.runner.tracked`: the git checks of step 1, and the commit a report is built from;
 - :mod:`~analysis.runner.jobs`: parameter sets (``--param``, grid files) × studies, checked; report slugs;
 - :mod:`~analysis.runner.cache`: the content hashes of step 3;
-- :mod:`~analysis.runner.execution`: papermill and nbconvert in worker processes, warnings out to the log;
+- :mod:`~analysis.runner.execution`: a report as a task, papermill and nbconvert, executors, warnings out to the log;
+- :mod:`~analysis.runner.engine`: the warm engine and the fresh child per report (step 4);
 - :mod:`~analysis.runner.publish`: the lock, the run, atomic publication and the manifest;
 - :mod:`~analysis.runner.index`: the index page, from the template ``analysis/templates/index/``;
 - :mod:`~analysis.runner.cli`: the command line (:func:`main`).

@@ -1,4 +1,8 @@
-"""Execution: each report run by papermill and exported by nbconvert in a worker process, several at a time.
+"""Execution: each report run by papermill and exported by nbconvert in a fresh child process, several at a time.
+
+Two engines run a report's cells: ``warm`` (default; :mod:`analysis.runner.engine`: in the report's own child,
+forked from a server with the heavy imports done) and ``kernel`` (papermill with a new Jupyter kernel per report).
+A study asks for the kernel with the notebook metadata ``"runner": {"engine": "kernel"}``.
 
 A study's stderr (warnings) is taken out of the executed notebook and logged to ``run.log``; the record the study
 emits for the runner is taken out and kept on the job (title, key finding, data fingerprint and source).
@@ -8,10 +12,10 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
+import functools
 import io
 import json
 import logging
-import multiprocessing
 import os
 import shutil
 import sys
@@ -34,8 +38,14 @@ log = logging.getLogger(__name__)
 LAB_ONLY_TAG = "lab-only"
 
 
+#: The engines that run a report's cells (see :func:`execute_job`).
+ENGINES = ("warm", "kernel")
+
+
+@functools.lru_cache(maxsize=2)
 def _exporter(show_code: bool):
-    """nbconvert's HTML exporter with the report template (``analysis/templates/report/``)."""
+    """nbconvert's HTML exporter with the report template (``analysis/templates/report/``); one per process (the
+    warm fork server compiles its templates once)."""
     from nbconvert import HTMLExporter
 
     from traitlets.config import Config
@@ -52,40 +62,34 @@ def _exporter(show_code: bool):
 
 
 def execute_job(study_path: str, job: Job, build_dir: str, commit: str, show_code: bool = False,
-                cwd: str | None = None) -> Job:
+                cwd: str | None = None, engine: str = "warm") -> Job:
     """Execute one study with papermill and export it to HTML in ``build_dir``. Never raises: failures are
     recorded on the returned Job, with the failing cell and the executed notebook kept.
 
-    ``cwd`` is the folder the notebook runs in (default: the study's own folder)."""
+    Parameters
+    ----------
+    cwd : str, optional
+        The folder the notebook runs in (default: the study's own folder).
+    engine : {"warm", "kernel"}
+        ``warm``: the cells run in this process (:class:`~analysis.runner.engine.WarmEngine`; run one report per
+        process, as :func:`~analysis.runner.engine.run_task_in_child` does); ``kernel``: in a new Jupyter kernel.
+        A notebook whose metadata says ``"runner": {"engine": "kernel"}`` runs in a kernel whatever is asked.
+    """
     import nbformat
-    import papermill as pm
-    from jupyter_client.manager import KernelManager
 
     t0 = time.perf_counter()
     build = Path(build_dir)
     out_nb = build / "notebooks" / f"{job.slug}.ipynb"
     out_nb.parent.mkdir(parents=True, exist_ok=True)
-    # IPC socket paths must stay under ~100 bytes: keep them in a short temporary folder
-    ipc_dir = Path(tempfile.mkdtemp(prefix="k-", dir="/tmp" if os.path.isdir("/tmp") else None))
-    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(ipc_dir / f"k-{uuid.uuid4().hex[:8]}"))
+    engine = _engine_of(study_path, engine)
     try:
-        pm.execute_notebook(
-            study_path, str(out_nb), parameters=job.params, kernel_name="python3", progress_bar=False,
-            cwd=cwd or str(Path(study_path).parent), km=km, shutdown_kernel="immediate", start_timeout=120,
-            request_save_on_cell_execute=False,  # write the executed notebook once, not after every cell
-        )
+        (_run_warm if engine == "warm" else _run_kernel)(study_path, str(out_nb), job.params,
+                                                         cwd or str(Path(study_path).parent))
         job.status = "ok"
     except Exception as e:  # papermill raises PapermillExecutionError with the cell and the error
         job.status = "failed"
         job.error = f"{getattr(e, 'ename', type(e).__name__)}: {getattr(e, 'evalue', str(e))}".strip()
         job.failed_cell = getattr(e, "exec_count", None) or getattr(e, "cell_index", None)
-    finally:
-        try:
-            if km.has_kernel:
-                km.shutdown_kernel(now=True)
-        except Exception:
-            pass
-        shutil.rmtree(ipc_dir, ignore_errors=True)
     job.notebook = str(out_nb)
     job.built_with = f"{__version__} @ {commit}"
     job.built = dt.datetime.now().isoformat(timespec="seconds")
@@ -119,6 +123,52 @@ def execute_job(study_path: str, job: Job, build_dir: str, commit: str, show_cod
             log.debug(traceback.format_exc())
     job.seconds = round(time.perf_counter() - t0, 2)
     return job
+
+
+def _engine_of(study_path: str, asked: str) -> str:
+    """The engine a study runs with: its notebook's ``runner.engine`` metadata, else ``asked``."""
+    if asked not in ENGINES:
+        raise ValueError(f"engine: expected one of {', '.join(ENGINES)}, got {asked!r}")
+    try:
+        meta = json.loads(Path(study_path).read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, ValueError):
+        return asked  # papermill reports the unreadable notebook
+    wanted = (meta.get("runner") or {}).get("engine") if isinstance(meta.get("runner"), dict) else None
+    return wanted if wanted in ENGINES else asked
+
+
+def _run_warm(study_path: str, out_nb: str, params: dict, cwd: str) -> None:
+    """papermill with the warm engine: the cells run in this process."""
+    import papermill as pm
+
+    from . import engine
+
+    engine.register()
+    pm.execute_notebook(study_path, out_nb, parameters=params, engine_name=engine.WARM_ENGINE,
+                        kernel_name="python3", progress_bar=False, cwd=cwd, request_save_on_cell_execute=False)
+
+
+def _run_kernel(study_path: str, out_nb: str, params: dict, cwd: str) -> None:
+    """papermill with a new kernel, over IPC socket files (no TCP ports to collide), shut down immediately."""
+    import papermill as pm
+    from jupyter_client.manager import KernelManager
+
+    # IPC socket paths must stay under ~100 bytes: keep them in a short temporary folder
+    ipc_dir = Path(tempfile.mkdtemp(prefix="k-", dir="/tmp" if os.path.isdir("/tmp") else None))
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(ipc_dir / f"k-{uuid.uuid4().hex[:8]}"))
+    try:
+        pm.execute_notebook(
+            study_path, out_nb, parameters=params, kernel_name="python3", progress_bar=False, cwd=cwd, km=km,
+            shutdown_kernel="immediate", start_timeout=120,
+            request_save_on_cell_execute=False,  # write the executed notebook once, not after every cell
+        )
+    finally:
+        try:
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)
+        except Exception:
+            pass
+        shutil.rmtree(ipc_dir, ignore_errors=True)
 
 
 def _sift_outputs(nb, keep) -> None:
@@ -295,10 +345,12 @@ def store_result(result: ReportResult, build: Path) -> Job:
 
 
 class LocalExecutor:
-    """This machine's cores: ``jobs_n`` worker processes (default: the number of cores); with one, this process.
+    """This machine's cores: up to ``jobs_n`` reports at once (default: the number of cores), each in a fresh child
+    process of the warm fork server (:func:`~analysis.runner.engine.run_task_in_child`).
 
-    ``run(tasks)`` yields a :class:`ReportResult` per task as each ends; a worker that dies gives a failed result,
-    never an exception.
+    ``run(tasks)`` yields a :class:`ReportResult` per task as each ends; a child that dies twice gives a failed
+    result, never an exception. Stopping the iteration (Ctrl-C, SIGTERM, an error of the caller) starts nothing
+    more and kills the children still running.
     """
 
     ships_folders = False
@@ -307,27 +359,23 @@ class LocalExecutor:
         self.jobs_n = jobs_n
 
     def run(self, tasks: list[ReportTask]) -> Iterator[ReportResult]:
+        import threading
+
+        from .engine import kill_children, run_task_in_child
+
         n = max(1, min(self.jobs_n or os.cpu_count() or 1, len(tasks)))
-        if n == 1:
-            for t in tasks:
-                yield run_task(t)
-            return
-        ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
-        if sys.platform != "win32":  # workers fork from a server that has the heavy imports done once
-            ctx.set_forkserver_preload(["analysis.runner.execution", "papermill", "nbconvert", "nbformat", "jupyter_client"])
-        with cf.ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
-            futures = {pool.submit(run_task, t): t for t in tasks}
+        stop = threading.Event()
+        # threads only wait on the children; the reports run in the children
+        with cf.ThreadPoolExecutor(max_workers=n, thread_name_prefix="report") as pool:
+            futures = [pool.submit(run_task_in_child, t, stop) for t in tasks]
             try:
                 for fut in cf.as_completed(futures):
-                    try:
-                        yield fut.result()
-                    except Exception as e:  # a worker that died
-                        job = futures[fut].job
-                        job.status, job.error = "failed", f"worker died: {type(e).__name__}: {e}"
-                        yield ReportResult(job, None, None)
-            except BaseException:  # Ctrl-C, SIGTERM (as KeyboardInterrupt/SystemExit): nothing more starts
+                    yield fut.result()
+            except BaseException:  # Ctrl-C, SIGTERM (as KeyboardInterrupt/SystemExit), the caller stopped
+                stop.set()
                 for fut in futures:
                     fut.cancel()
+                kill_children()
                 raise
 
 
