@@ -204,9 +204,9 @@ def _shell(outputs: _Outputs):
                 raise NotImplementedError(f"the warm engine has no GUI event loop ({gui}): ask for the kernel "
                                           'engine (notebook metadata "runner": {"engine": "kernel"})')
 
-    if not WarmShell.initialized():
+    if not InteractiveShell.initialized():
         # no history file: children run at the same time and the history is of no use to a report
-        WarmShell.instance(config=Config({"HistoryManager": {"enabled": False}}), outputs=outputs)
+        WarmShell.instance(config=Config({"HistoryManager": {"enabled": False}}))
     shell = InteractiveShell.instance()
     shell.outputs = outputs
     return shell
