@@ -4,6 +4,7 @@ done; outputs, errors and warnings as with a kernel; a dying child retried once.
 Every study here is synthetic, written by the test (helper ``_study``); none reads the project's data.
 """
 
+import contextlib
 import json
 import re
 import time
@@ -220,3 +221,44 @@ def test_stopping_the_iteration_kills_the_children_still_running(tmp_path):
     results.close()  # GeneratorExit inside run(): the sleeping child is killed
     assert time.perf_counter() - t0 < 10
     assert not engine._live
+
+
+def test_a_report_child_ends_when_the_runner_is_killed(tmp_path):
+    """Only the runner's own process is killed (SIGKILL, no clean-up): the report's child, which would sleep
+    for a minute, ends within seconds instead of running on as an orphan."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    pid_file = tmp_path / "child.pid"
+    studies = tmp_path / "notebooks"
+    _study(studies / "01-sleeps.ipynb", "# Seconds\ns = 60.0\n",
+           f"import os, time\nfrom pathlib import Path\nPath({str(pid_file)!r}).write_text(str(os.getpid()))\n"
+           "time.sleep(s)")
+    proc = subprocess.Popen([sys.executable, "-m", "analysis.runner", "--notebooks", str(studies), "-o",
+                             str(tmp_path / "reports"), "--no-progress"], start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and not pid_file.exists():
+            time.sleep(0.1)
+        child = int(pid_file.read_text())
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        deadline = time.time() + 10
+        while time.time() < deadline and _alive(child):
+            time.sleep(0.1)
+        assert not _alive(child), "the report's child outlived the runner"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, dead but not yet reaped by its parent, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"

@@ -4,8 +4,8 @@ that every report would otherwise pay for, done before any report's child is for
 Only what does not depend on a report is done here: modules imported (also those the studies import late:
 seaborn, scipy, statsmodels, openpyxl), the interactive shell made (empty; no code runs here), the CJK font found
 and its glyphs loaded (``rcParams`` left as matplotlib's defaults, as in a fresh kernel), the dataset loader's and
-the Excel writer's code paths run once (nothing of them is kept), the HTML exporter's templates compiled. Whatever fails here is left for the report to
-meet in its own child. Warnings raised here are not shown: a report's child meets them again if it does the same.
+the Excel writer's code paths run once (nothing of them is kept), the HTML exporter's templates compiled.
+Whatever fails here is left for the report to meet in its own child. Warnings raised here are not shown: a report's child meets them again if it does the same.
 """
 
 import contextlib

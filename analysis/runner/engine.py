@@ -341,10 +341,24 @@ def _without_main():
                 sys.modules["__main__"] = main
 
 
+def _exit_with_the_runner() -> None:
+    """In the child: end at once when the runner's process ends (killed), not after the report."""
+    parent = multiprocessing.parent_process()
+    if parent is None or getattr(parent, "sentinel", None) is None:
+        return
+
+    def watch():
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="runner watch", daemon=True).start()
+
+
 def _child_main(task, conn) -> None:
     """In the child: build the report and send its result."""
     from .execution import ReportResult, run_task
 
+    _exit_with_the_runner()
     try:
         result = run_task(task)
     except Exception as e:  # run_task records a failing study itself: this is the runner's own fault
