@@ -5,7 +5,8 @@ Only what does not depend on a report is done here: modules imported (also those
 seaborn, scipy, statsmodels, openpyxl), the interactive shell made (empty; no code runs here), the CJK font found
 and its glyphs loaded (``rcParams`` left as matplotlib's defaults, as in a fresh kernel), the dataset loader's and
 the Excel writer's code paths run once (nothing of them is kept), the HTML exporter's templates compiled.
-Whatever fails here is left for the report to meet in its own child. Warnings raised here are not shown: a report's child meets them again if it does the same.
+Whatever fails here is left for the report to meet in its own child. Warnings raised here are not shown: a
+report's child meets them again if it does the same.
 """
 
 import contextlib
