@@ -262,3 +262,14 @@ def _alive(pid: int) -> bool:
     except (FileNotFoundError, ProcessLookupError):
         return False
     return state != "Z"
+
+
+def test_the_warm_engine_refuses_a_process_that_has_another_shell(tmp_path, monkeypatch):
+    """Called in a process that already has an IPython shell (a Jupyter kernel, here a plain InteractiveShell
+    stand-in), the warm engine fails the report with the reason instead of running it in that shell's namespace."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    monkeypatch.setattr(InteractiveShell, "initialized", classmethod(lambda cls: True))
+    monkeypatch.setattr(InteractiveShell, "instance", classmethod(lambda cls, *a, **k: object()))
+    with pytest.raises(RuntimeError, match=r"already has an IPython shell \(object"):
+        engine._shell(engine._Outputs())

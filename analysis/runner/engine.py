@@ -195,6 +195,7 @@ def _shell(outputs: _Outputs):
     class WarmShell(InteractiveShell):
         displayhook_class = Hook
         display_pub_class = Publisher
+        analysis_warm_engine = True
 
         def _showtraceback(self, etype, evalue, stb):  # as ipykernel: an error output, not printed text
             self.outputs.error(etype.__name__, str(evalue), stb)
@@ -208,6 +209,10 @@ def _shell(outputs: _Outputs):
         # no history file: children run at the same time and the history is of no use to a report
         WarmShell.instance(config=Config({"HistoryManager": {"enabled": False}}))
     shell = InteractiveShell.instance()
+    if not getattr(shell, "analysis_warm_engine", False):
+        raise RuntimeError(f"this process already has an IPython shell ({type(shell).__name__}, e.g. a Jupyter "
+                           "kernel): the warm engine runs a report in a child of its own (run_task_in_child), "
+                           "or use engine='kernel'")
     shell.outputs = outputs
     return shell
 
@@ -229,7 +234,8 @@ def execute_notebook_inprocess(nb, on_cell_start=None, on_cell_end=None):
     nb : nbformat.NotebookNode
         A parameterized notebook (modified in place).
     on_cell_start, on_cell_end : callable, optional
-        Called as ``f(cell, index)`` around every cell (markdown cells too), as papermill's execution manager.
+        Called around every cell (markdown cells too), as ``on_cell_start(cell, index)`` and
+        ``on_cell_end(cell, index, failed)``, for papermill's execution manager.
 
     Returns
     -------

@@ -63,8 +63,9 @@ def _exporter(show_code: bool):
 
 def execute_job(study_path: str, job: Job, build_dir: str, commit: str, show_code: bool = False,
                 cwd: str | None = None, engine: str = "warm") -> Job:
-    """Execute one study with papermill and export it to HTML in ``build_dir``. Never raises: failures are
-    recorded on the returned Job, with the failing cell and the executed notebook kept.
+    """Execute one study with papermill and export it to HTML in ``build_dir``. Never raises for a failing study:
+    failures are recorded on the returned Job, with the failing cell and the executed notebook kept (an unknown
+    ``engine`` is a ValueError).
 
     Parameters
     ----------
