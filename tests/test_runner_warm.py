@@ -273,3 +273,19 @@ def test_the_warm_engine_refuses_a_process_that_has_another_shell(tmp_path, monk
     monkeypatch.setattr(InteractiveShell, "instance", classmethod(lambda cls, *a, **k: object()))
     with pytest.raises(RuntimeError, match=r"already has an IPython shell \(object"):
         engine._shell(engine._Outputs())
+
+
+def test_a_report_is_not_started_once_the_run_is_stopping(tmp_path):
+    """A stop that comes while a report waits for its child (e.g. while the fork server still imports): the
+    report is not run at all, and says why."""
+    import threading
+
+    marker = tmp_path / "ran"
+    path = _study(tmp_path / "notebooks" / "01-marks.ipynb", "n = 1\n",
+                  f"from pathlib import Path\nPath({str(marker)!r}).write_text('ran')")
+    (job,) = runner.plan_jobs(runner.discover(path.parent), None, [{}])
+    stop = threading.Event()
+    stop.set()
+    result = engine.run_task_in_child(execution.make_task(job, path, "c", False), stop)
+    assert result.job.status == "failed" and result.job.error == "the run was stopped before the report ended"
+    assert not marker.exists() and result.html is None

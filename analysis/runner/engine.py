@@ -383,13 +383,17 @@ def _death(exitcode: int | None) -> str:
 
 def _run_once(ctx, task, stop: threading.Event | None):
     """Run ``task`` in one child: its ReportResult, or why the child died (str)."""
+    if stop is not None and stop.is_set():
+        return "stopped"
     receiver, sender = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child_main, args=(task, sender), name=f"report {task.job.slug}")
     with _may_have_children(), _without_main():
-        proc.start()
+        proc.start()  # the first waits for the fork server's imports: a stop may come meanwhile
     sender.close()
     with _live_lock:
         _live.add(proc)
+    if stop is not None and stop.is_set():  # kill_children ran before this child was listed
+        proc.kill()
     try:
         while True:
             ready = multiprocessing.connection.wait([receiver, proc.sentinel])
