@@ -167,3 +167,23 @@ def test_draft_with_nothing_to_check(tmp_path):
     assert len(s.tables) == 1  # no table of rows to check
     assert s.tables[0].frame[["doc", "lines", "observations", "total"]].astype(str).values.tolist() == [
         ["c.txt", "1", "1", "1"]]
+
+
+def test_notebook_shows_the_review_section_for_a_draft_only(folder, tmp_path):
+    import nbformat
+    import papermill as pm
+
+    nb_path = config.NOTEBOOKS_DIR / "00-dataset-overview.ipynb"
+
+    def html_of(**params) -> str:
+        out = tmp_path / f"run-{len(params)}.ipynb"
+        pm.execute_notebook(str(nb_path), str(out), parameters=params, kernel_name="python3", progress_bar=False,
+                            cwd=str(config.NOTEBOOKS_DIR))
+        nb = nbformat.read(out, as_version=4)
+        return "\n".join(str(o.get("data", {}).get("text/html", "")) for c in nb.cells for o in c.get("outputs", []))
+
+    draft_html = html_of(data_dir=str(folder))
+    assert draft_html.count('id="sec-review"') == 1 and "&lt;script&gt;alert(1)&lt;/script&gt;" in draft_html
+    assert draft_html.index('id="sec-review"') < draft_html.index('id="sec-tables"')
+    embedded = html_of()
+    assert 'id="sec-review"' not in embedded and 'id="sec-tables"' in embedded

@@ -498,7 +498,7 @@ def review_section(ds: Dataset) -> Section:
                          + [Col(t, f"{_label(t)} (rows)", "int") for t in FIGURE_TABLES]
                          + [Col("uncertain", "Uncertain (rows)", "int"), Col("damaged", "Damaged (rows)", "int"),
                             Col("new_indicators", "New indicators", "int")],
-                         source="Source: the draft's tables (`doc` of every row, `quality`), its `indicators.csv` "
+                         source="the draft's tables (`doc` of every row, `quality`), its `indicators.csv` "
                                 "against the codebook's list, and the plain text saved in `text/`.",
                          name="draft-documents")]
     if len(rows):
@@ -507,7 +507,7 @@ def review_section(ds: Dataset) -> Section:
                             Col("text", "Text of the line (figure marked ⟦ ⟧)"), Col("table", "Table"),
                             Col("indicator", "Indicator"), Col("value", "Value"), Col("status", "Status"),
                             Col("period", "Period", "period"), Col("quality", "Quality"), Col("note", "Note")],
-                           source=f"Source: the draft's rows and the line each cites in `text/<doc>`, trimmed to "
+                           source=f"the draft's rows and the line each cites in `text/<doc>`, trimmed to "
                                   f"about {EXCERPT_WIDTH} characters around the figure (… where cut).",
                            ids="id", name="draft-rows-to-check"))
     items.append(_review_pointer(Path(ds.source)))
