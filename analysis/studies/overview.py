@@ -423,9 +423,9 @@ def draft_review_rows(ds: Dataset) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``id`` (the row's key), ``doc``, ``line``, ``text`` (the line trimmed around the figure, the
-        figure marked ⟦ ⟧: :func:`line_excerpt`), ``table``, ``indicator`` (with its Chinese term), ``value`` (value with unit, as the
-        other tables write it; empty for a damaged figure), ``status``, ``period``, ``quality``, ``note``; sorted
-        by document and line.
+        figure marked ⟦ ⟧: :func:`line_excerpt`), ``table``, ``indicator`` (with its Chinese term), ``value``
+        (value with unit, as the other tables write it; empty for a damaged figure), ``status``, ``period``,
+        ``quality``, ``note``; sorted by document and line.
     """
     new = _new_indicators(ds)
     folder = Path(ds.source)
