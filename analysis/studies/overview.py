@@ -44,7 +44,7 @@ _REGIONS_EXPLAINED = ("A name may be written as below or as its Chinese name, in
                       "市, 县 or 区. A region named only in some tables has no data in the others, and a study says so.")
 _QUALITY_EXPLAINED = ("Figures whose text is damaged in the source are kept with an empty value and a note; they "
                       "are never repaired. Figures read with judgement are marked *uncertain*.")
-_SOURCE_TABLE = "Source: the dataset's tables (`Dataset.summary()`), counted row by row."
+_SOURCE_TABLE = "the dataset's tables (`Dataset.summary()`), counted row by row."
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
@@ -105,7 +105,7 @@ def tables_section(ds: Dataset) -> Section:
         items.append(Table(per_doc, "Rows per document and table",
                            [Col("doc", "Document")] + [Col(t, f"{_label(t)} (rows)", "int") for t in FIGURE_TABLES]
                            + [Col("total", "Total (rows)", "int")],
-                           source="Source: the `doc` column of each table of figures (every row cites the "
+                           source="the `doc` column of each table of figures (every row cites the "
                                   "document and line it was read from).", name="rows-per-document"))
     return Section("tables", "Tables", "How many rows does each table hold, and from which documents?",
                    findings=[first, second], items=items, key=[first, second])
@@ -149,12 +149,12 @@ def observations_section(ds: Dataset) -> Section:
         Table(by_region, "Observations by region and status (actual, target, plan, forecast)",
               [Col("region", "Region")] + [Col(s, f"{s.capitalize()} (count)", "int") for s in statuses]
               + [Col("total", "Total (count)", "int")],
-              source="Source: the observations table, counted by `region` and `status` (codebook rule 6).",
+              source="the observations table, counted by `region` and `status` (codebook rule 6).",
               name="observations-by-region-and-status"),
         Table(by_period, "Observations by region and period",
               [Col("region", "Region"), Col("period", "Period", "period"),
                Col("observations", "Observations (count)", "int")],
-              source="Source: the observations table, counted by `region` and `period` (periods in calendar "
+              source="the observations table, counted by `region` and `period` (periods in calendar "
                      "order; `unknown` last).", name="observations-by-region-and-period"),
     ]
     return Section("observations", "Observations by region and status", question, findings=[first, second],
@@ -174,7 +174,7 @@ def regions_section(ds: Dataset) -> Section:
                f"{'has' if with_zh == 1 else 'have'} a Chinese name in the regions table.")
     table = Table(names, "Region names the studies accept",
                   [Col("region", "Region"), Col("region_zh", "Chinese name"), Col("tables", "Tables that name it")],
-                  source="Source: the `region` column of every table, and the Chinese names of the regions table "
+                  source="the `region` column of every table, and the Chinese names of the regions table "
                          "(`analysis.params.region_names`).", name="region-names")
     return Section("regions", "Region names", _QUESTIONS["regions"], findings=[finding],
                    items=[_REGIONS_EXPLAINED, table])
@@ -213,7 +213,7 @@ def quality_section(ds: Dataset) -> Section:
                   [Col("obs_id", "Observation"), Col("region", "Region"), Col("indicator", "Indicator"),
                    Col("raw", "Figure as written"), Col("quality", "Quality"), Col("doc", "Document"),
                    Col("line", "Line", "int"), Col("note", "Note")],
-                  source="Source: the observations table, rows whose `quality` is not ok; each figure as the "
+                  source="the observations table, rows whose `quality` is not ok; each figure as the "
                          "document writes it, with its document and line (appendix).", ids="obs_id",
                   name="flagged-observations")
     return Section("quality", "Quality flags", question, findings=[finding], items=[explain, table], key=[finding])
@@ -238,7 +238,7 @@ def documents_section(ds: Dataset) -> Section:
                   [Col("doc", "Document"), Col("title_en", "Title"), Col("kind", "Kind"),
                    Col("published", "Published"), Col("period", "Period", "period"), Col("region", "Region"),
                    Col("damaged", "Damaged", "bool")],
-                  source="Source: the documents table (every figure cites one of these documents and a line).",
+                  source="the documents table (every figure cites one of these documents and a line).",
                   name="source-documents")
     return Section("documents", "Provenance: the source documents", question, findings=[finding], items=[table],
                    key=[finding])
@@ -562,7 +562,7 @@ def run(data_dir: str | Path | None = None) -> Report:
     appendix = None if prov.empty else Table(prov, "Source of every figure shown (document and line)",
                      [Col("id", "Source id"), Col("table", "Table"), Col("figure", "Figure as written"),
                       Col("doc", "Document"), Col("line", "Line", "int")],
-                     source="Source: the dataset's `doc` and `line` columns.", name="sources")
+                     source="the dataset's `doc` and `line` columns.", name="sources")
     intro = ("What the dataset holds: tables and rows, figures per source document, regions, periods and the "
              "status of each figure (actual, target, plan, forecast), and what was flagged as damaged. Every "
              "figure in the dataset cites the document and line it was read from.")
