@@ -22,30 +22,45 @@ __all__ = [
     "sentence_span",
     "clause_span",
     "status_of",
-    "section_status",
+    "SectionStatus",
+    "heading_level",
+    "without_attainment",
+    "is_attainment",
+    "sentence_opening",
     "measure_of",
     "period_of",
     "attach_growth",
     "IndicatorMatcher",
+    "GENERIC_TERMS",
     "region_of",
     "entity_of",
 ]
 
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
 _CLAUSE_END = re.compile(r"[，,。；;！？!?：:]")
+_FULL_STOP = re.compile(r"[。！？!?]")
 
 #: Words that make a figure a target, plan or forecast (codebook rule 6), nearest before the figure wins.
 STATUS_WORDS: dict[str, tuple[str, ...]] = {
     "target": ("力争", "目标", "确保", "争取", "任务"),
     "plan": ("计划", "安排", "拟", "设立", "将"),
     "forecast": ("预计", "预期", "可达", "可新增", "可实现"),
-    "actual": ("已", "累计", "目前", "截至", "以来", "争取到"),
+    "actual": ("已", "累计", "目前", "截至", "以来", "争取到", "新设立", "已设立", "新设", "新成立", "已成立"),
 }
+#: Words that report one more act of the same kind (另设立天使投资基金): they do not decide a status themselves
+#: (the word before them does, else the section's), but keep 设立 inside them from reading as a plan.
+CONTINUING_WORDS = ("另设立", "另设", "又设立", "再设立", "同时设立", "另成立")
 #: Words of a project's specification (建设内容包括新建厂房4幢): a plan.
 _PLAN_SPEC = ("建设内容", "新建")
-_STATUS_RE = re.compile("|".join(sorted((w for ws in STATUS_WORDS.values() for w in ws), key=len, reverse=True)))
+_STATUS_RE = re.compile("|".join(sorted([w for ws in STATUS_WORDS.values() for w in ws] + list(CONTINUING_WORDS),
+                                         key=len, reverse=True)))
 _STATUS_OF = {w: s for s, ws in STATUS_WORDS.items() for w in ws}
-_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
+#: Heading markers by level: 一、 > （一） > 1. / 1、 > （1）.
+_HEADINGS = ((1, re.compile(r"^\s*[一二三四五六七八九十]+、")), (2, re.compile(r"^\s*[（(][一二三四五六七八九十]+[)）]")),
+             (3, re.compile(r"^\s*\d{1,2}\s*[.、．](?!\d)")), (4, re.compile(r"^\s*[（(]\d{1,2}[)）]")))
+#: The share of an annual target a figure reached (完成全年目标的60.3%, 占全年目标的55%): its 目标 and 全年 are the
+#: target's, not the figure's (which is an actual share of the period reported).
+_ATTAINMENT = re.compile(r"(?:完成|达到|占|为)(?:全年|年度|年)?(?:目标|计划|任务)(?:任务)?的?\s*$")
 
 
 def sentence_span(line: str, start: int, end: int) -> tuple[int, int]:
@@ -55,6 +70,21 @@ def sentence_span(line: str, start: int, end: int) -> tuple[int, int]:
     return (ends[-1] if ends else 0), (m.start() if m else len(line))
 
 
+def sentence_opening(line: str, start: int) -> str:
+    """The opening phrase (up to its first comma, semicolon or colon) of the full sentence (between 。！？, across
+    ；) holding offset ``start``, when it lies before the ；-part holding ``start``; else ''.
+
+    A period word opening a sentence (上半年,全县完成…;民间投资下降3.1%。) holds for the whole sentence.
+    """
+    ends = [m.end() for m in _FULL_STOP.finditer(line, 0, start)]
+    full_lo = ends[-1] if ends else 0
+    lo, _ = sentence_span(line, start, start)
+    if lo <= full_lo:
+        return ""
+    m = re.compile(r"[，,；;：:]").search(line, full_lo, lo)
+    return line[full_lo:m.start() if m else lo]
+
+
 def clause_span(line: str, start: int, end: int) -> tuple[int, int]:
     """Offsets of the clause (between commas, colons and sentence ends) holding ``line[start:end]``."""
     ends = [m.end() for m in _CLAUSE_END.finditer(line, 0, start)]
@@ -62,29 +92,82 @@ def clause_span(line: str, start: int, end: int) -> tuple[int, int]:
     return (ends[-1] if ends else 0), (m.start() if m else len(line))
 
 
-def section_status(line: str, current: str) -> str:
-    """The default status after a heading line (二、目标任务 → target; 一、…完成情况 → actual); else ``current``."""
-    if not _HEADING.match(line):
-        return current
+def heading_level(line: str) -> int | None:
+    """Level of a heading line (一、 → 1, （一） → 2, 1. or 1、 → 3, （1） → 4), None when the line is no heading."""
+    return next((level for level, rx in _HEADINGS if rx.match(line)), None)
+
+
+def _heading_status(line: str, level: int) -> str | None:
+    """The status a heading's own words give the lines under it (目标 → target; 完成情况 → actual), else None.
+
+    A numbered heading of level 3 or 4 (1、…) counts only when it is short and has no sentence in it: a long
+    numbered paragraph is a list item, not a heading.
+    """
     head = line.strip()[:20]
+    if level >= 3 and (len(line.strip()) > 30 or re.search(r"[。；;，,]", line)):
+        return None
     if re.search(r"目标|思路|打算|计划|任务", head):
         return "target"
     if re.search(r"完成情况|以来|总结|成效", head):
         return "actual"
     if re.search(r"举措|措施|安排", head):
         return "plan"
-    return current
+    return None
+
+
+class SectionStatus:
+    """The default status of the lines under the headings read so far.
+
+    A heading whose words give a status (二、目标任务 → target) sets it for the lines under it; a new heading of
+    the same or a higher level ends it (三、下半年目标 is a target section, 四、存在问题 after it is not), and
+    the lines under a heading without such words inherit the status of the headings above it, else the
+    document's default.
+
+    Parameters
+    ----------
+    default : str
+        The document's status (``plan`` for a plan, else ``actual``).
+    """
+
+    def __init__(self, default: str = "actual") -> None:
+        self.default = default
+        self._open: list[tuple[int, str | None]] = []  # (level, status) of the headings in force
+
+    @property
+    def current(self) -> str:
+        """The status in force: that of the innermost heading that gives one, else the default."""
+        return next((st for _, st in reversed(self._open) if st), self.default)
+
+    def read(self, line: str) -> str:
+        """Take one line (a heading changes the status in force) and return the status in force after it."""
+        level = heading_level(line)
+        if level is not None:
+            self._open = [(lv, st) for lv, st in self._open if lv < level]
+            self._open.append((level, _heading_status(line, level)))
+        return self.current
+
+
+def without_attainment(text: str) -> str:
+    """``text`` (the words before a figure) without a closing 完成全年目标的 (the target's words, not the figure's)."""
+    return _ATTAINMENT.sub("", text)
+
+
+def is_attainment(text: str) -> bool:
+    """Whether the words before a figure make it the share of a target attained (完成全年目标的60.3%)."""
+    return bool(_ATTAINMENT.search(text))
 
 
 def status_of(line: str, fig: Figure, default: str = "actual") -> str:
     """Status of a figure: the nearest status word before it in its sentence, else ``default``.
 
     Outcome words (完成, 实现) do not decide: the section's default does (全年实现工业性投入12亿元 under a heading
-    of next year's 工作思路 is a target), and a target word wins over them (力争全年完成有效投资15亿元).
+    of next year's 工作思路 is a target), and a target word wins over them (力争全年完成有效投资15亿元). The
+    target's words of an attainment share (完成全年目标的60.3%) and words of one more act (另设立) do not decide
+    either; 新设立/已设立 is an act done (actual), not the plan 设立 is.
     """
     lo, _ = sentence_span(line, fig.start, fig.end)
-    before = line[lo:fig.start]
-    hits = [_STATUS_OF[m.group()] for m in _STATUS_RE.finditer(before)]
+    before = without_attainment(line[lo:fig.start])
+    hits = [_STATUS_OF[m.group()] for m in _STATUS_RE.finditer(before) if m.group() in _STATUS_OF]
     if hits:
         return hits[-1]
     if any(w in before for w in _PLAN_SPEC):
@@ -132,9 +215,13 @@ def period_of(line: str, fig: Figure, published: str | None, measure: str = "flo
     全年/今年/年内 → YYYY, 去年 → YYYY-1, 明年 → YYYY+1; a stock with no word → the date published as given;
     otherwise the year published. ``unknown`` when the document's date is unknown and the text names no year, and
     for a forecast with no period word (预计年产值可达200亿元: a year after production starts, not stated).
+    The words looked at are those before the figure in its ；-part, after the opening phrase of its full sentence
+    (上半年,…;民间投资下降3.1%: 上半年 holds to the 。), without the target's words of an attainment share
+    (1-6月…,完成全年目标的60.3%: 1-6月).
     """
     lo, _ = sentence_span(line, fig.start, fig.end)
-    before = line[lo:fig.start]
+    opening = sentence_opening(line, fig.start)
+    before = (opening + "，" if opening else "") + without_attainment(line[lo:fig.start])
     span = _YEAR_RANGE.search(before)
     if span:
         return f"{span.group(1)}/{span.group(2)}"
@@ -211,6 +298,12 @@ def attach_growth(line: str, figures: list[Figure]) -> dict[int, int]:
     return out
 
 
+#: Terms too generic to name an indicator on their own (用地300余亩 of what? 完成 what?): a figure they alone name
+#: is given a new indicator from its own words and marked uncertain. A term the list gives to two indicators of
+#: one unit (年产值, 税收) is as weak (:meth:`IndicatorMatcher.is_weak`).
+GENERIC_TERMS = frozenset({"完成", "已完成", "用地", "总投资", "投资", "规模", "资金", "金额", "面积", "产值"})
+
+
 def _md5_6(text: str) -> str:
     return hashlib.md5(text.encode("utf-8")).hexdigest()[:6]
 
@@ -247,6 +340,12 @@ class IndicatorMatcher:
                 self.value_of[r.indicator] = paired
             elif f"{r.indicator}_investment" in units:
                 self.value_of[r.indicator] = f"{r.indicator}_investment"
+
+    def is_weak(self, term: str, unit: str | None) -> bool:
+        """Whether ``term`` is too generic to name one indicator: in :data:`GENERIC_TERMS`, or a term of two or more
+        indicators of ``unit`` (None: any unit)."""
+        fits = {ind for ind, u in self.terms.get(term, []) if unit is None or u == unit}
+        return term in GENERIC_TERMS or len(fits) > 1
 
     def match(self, text: str, unit: str | None) -> tuple[str, str] | None:
         """The indicator of the longest term in ``text`` whose unit agrees with ``unit`` (None: any)."""
