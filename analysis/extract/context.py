@@ -29,6 +29,8 @@ __all__ = [
     "sentence_opening",
     "measure_of",
     "period_of",
+    "period_in",
+    "title_period",
     "attach_growth",
     "IndicatorMatcher",
     "GENERIC_TERMS",
@@ -177,7 +179,7 @@ def status_of(line: str, fig: Figure, default: str = "actual") -> str:
 
 _MONEY_LIKE = ("yuan", "usd", "percent", "times", "rank")
 _EVENT_WORDS = re.compile(r"签约|开工|投产|新增|新入|入驻|入区|开展|走访|发行|评估|落户|供地|出让|放款|攻坚|引进|招引|"
-                          r"联审|办理|收储|验收|获得|贷款|填筑|开挖|报批|启动|完工|谋划|解决|对接|衔接")
+                          r"联审|办理|收储|验收|获得|贷款|填筑|开挖|报批|启动|完工|谋划|解决|对接|衔接|竣工|建成|新设")
 
 
 def measure_of(line: str, fig: Figure) -> str:
@@ -202,13 +204,14 @@ def measure_of(line: str, fig: Figure) -> str:
 _YEAR = re.compile(r"(?<!\d)(\d{4})\s*年(?!\s*\d{1,2}\s*月\s*\d)")
 _YEAR_RANGE = re.compile(r"(?<!\d)(\d{4})\s*[-—–~至]\s*(\d{4})\s*年")
 _PERIOD_WORDS = re.compile(
-    r"(?P<q>第?(?P<qn>[一二三四1-4])季度)|(?P<h>[上下]半年)|(?P<ytd>(?<!\d)1\s*[-－—~至]\s*(?P<m>\d{1,2})\s*月)"
+    r"(?P<fq>前(?P<fqn>[一二三])季度)|(?P<q>第?(?P<qn>[一二三四1-4])季度)|(?P<h>[上下]半年)|(?P<ytd>(?<!\d)1\s*[-－—~至]\s*(?P<m>\d{1,2})\s*月)"
     r"|(?P<since>今年以来|年初以来)|(?P<this>全年|今年|年内|本年|年底|年末)|(?P<last>去年|(?<![比较])上年)"
     r"|(?P<next>明年|来年)|(?P<end>(?<!\d)(?P<em>\d{1,2})\s*月(?:底|末|份))")
 _QN = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
-def period_of(line: str, fig: Figure, published: str | None, measure: str = "flow", status: str = "actual") -> str:
+def period_of(line: str, fig: Figure, published: str | None, measure: str = "flow", status: str = "actual",
+              default: str | None = None) -> str:
     """Period of a figure from the document's date and the words before it in its sentence (codebook rule 7).
 
     一季度 → YYYYQ1, 上半年 and 1-6月 → YYYY-01/YYYY-06, 今年以来 → YYYY-01/YYYY-MM (the month published),
@@ -217,11 +220,18 @@ def period_of(line: str, fig: Figure, published: str | None, measure: str = "flo
     for a forecast with no period word (预计年产值可达200亿元: a year after production starts, not stated).
     The words looked at are those before the figure in its ；-part, after the opening phrase of its full sentence
     (上半年,…;民间投资下降3.1%: 上半年 holds to the 。), without the target's words of an attainment share
-    (1-6月…,完成全年目标的60.3%: 1-6月).
+    (1-6月…,完成全年目标的60.3%: 1-6月). ``default`` (the period a document's title names, :func:`title_period`)
+    is that of an actual flow whose sentence names no period and no year.
     """
     lo, _ = sentence_span(line, fig.start, fig.end)
     opening = sentence_opening(line, fig.start)
     before = (opening + "，" if opening else "") + without_attainment(line[lo:fig.start])
+    return period_in(before, published, measure, status, default)
+
+
+def period_in(before: str, published: str | None, measure: str = "flow", status: str = "actual",
+              default: str | None = None) -> str:
+    """Period named by the words ``before`` a figure (the rules of :func:`period_of`)."""
     span = _YEAR_RANGE.search(before)
     if span:
         return f"{span.group(1)}/{span.group(2)}"
@@ -233,6 +243,8 @@ def period_of(line: str, fig: Figure, published: str | None, measure: str = "flo
     if not words:
         if years:
             return str(year)
+        if default and status == "actual" and measure == "flow":
+            return default
         if status == "forecast":
             return "unknown"
         if re.search(r"目前|截至", before) and published:
@@ -241,6 +253,8 @@ def period_of(line: str, fig: Figure, published: str | None, measure: str = "flo
             return published
         return str(year)
     w = words[-1]
+    if w.group("fq"):
+        return f"{year}-01/{year}-{3 * _QN[w.group('fqn')]:02d}"
     if w.group("q"):
         return f"{year}Q{_QN[w.group('qn')]}"
     if w.group("h"):
@@ -259,6 +273,16 @@ def period_of(line: str, fig: Figure, published: str | None, measure: str = "flo
     if w.group("next"):
         return str(year + 1)
     return str(year)
+
+
+def title_period(title: str, published: str | None) -> str | None:
+    """The part of a year a document's title names (青河县2024年上半年招商引资工作总结 → 2024-01/2024-06; 一季度,
+    前三季度, 1-6月, 今年以来), else None (a title naming a whole year or none, or a line too long to be a title)."""
+    if not title or len(title.strip()) > 40 or re.search(r"[。，,；;]", title):
+        return None
+    if not any(w.group(g) for w in _PERIOD_WORDS.finditer(title) for g in ("fq", "q", "h", "ytd", "since")):
+        return None
+    return period_in(title, published)
 
 
 _BRACKETS = re.compile(r"[（(][^（()）]*[)）]")
@@ -378,7 +402,7 @@ def term_before(line: str, lo: int, start: int, size: int = 10) -> str:
     return _LEAD.sub("", parts[-1][-size:]) if parts else ""
 
 
-def term_after(line: str, end: int, hi: int, size: int = 8) -> str:
+def term_after(line: str, end: int, hi: int, size: int = 10) -> str:
     """The words after a count that name what it counts (25个重点项目), at most ``size`` characters."""
     m = re.match(r"[\u4e00-\u9fffA-Za-z]+", line[end:hi])
     return _TAIL.sub("", m.group())[:size] if m else ""

@@ -103,13 +103,14 @@ class _Indicators:
         return pd.DataFrame(list(self.new.values()), columns=NEW_INDICATOR_COLUMNS)
 
 
-def _row(info: DocumentInfo, line_no: int, line: str, fig: Figure, status: str, region: str) -> dict:
+def _row(info: DocumentInfo, line_no: int, line: str, fig: Figure, status: str, region: str,
+         doc_period: str | None = None) -> dict:
     measure = ctx.measure_of(line, fig)
     note = fig.note
     return {
         "region": region,
         "entity": ctx.entity_of(line, fig),
-        "period": ctx.period_of(line, fig, info.published, measure, status),
+        "period": ctx.period_of(line, fig, info.published, measure, status, doc_period),
         "measure": measure,
         "status": status,
         "value": fig.value,
@@ -187,7 +188,9 @@ def observations_from_lines(lines: list[str], info: DocumentInfo,
     names = _Indicators(indicators)
     regions = ctx.region_finder()
     sections = ctx.SectionStatus("plan" if info.kind == "plan" else "actual")
+    doc_period = ctx.title_period(info.title or next((s for s in lines if s.strip()), ""), info.published)
     rows: list[dict] = []
+    last_count_row: dict = {}
     for line_no, line in enumerate(lines, 1):
         section = sections.read(line)
         figures = [f for f in find_figures(line) if not _overlaps(claimed, line_no, f)]
@@ -200,13 +203,15 @@ def observations_from_lines(lines: list[str], info: DocumentInfo,
                 continue  # the growth of a level is on the level's row; a damaged date is not a figure
             status = ctx.status_of(line, fig, section)
             region = ctx.region_of(line, fig, info.region, regions)
-            row = _row(info, line_no, line, fig, status, region)
+            row = _row(info, line_no, line, fig, status, region, doc_period)
             unit = fig.unit if fig.kind != "growth" else "percent"
             row["indicator"], row["indicator_zh"], doubt = names.of(line, fig, figures, unit)
             if doubt:
                 _doubt(row, doubt)
-            if fig.unit == "count" and not _is_part(line, fig, names.last_count):
-                names.last_count = (line, row["indicator"])
+            if fig.unit == "count" and _is_part(line, fig, names.last_count):
+                row.update(measure=last_count_row["measure"], period=last_count_row["period"])  # 其中…3个
+            elif fig.unit == "count":
+                names.last_count, last_count_row = (line, row["indicator"]), row
             if row["indicator"] == ATTAINMENT:
                 _refer(row, line, fig, figures, rows, line_no)
             if fig.kind == "growth":
