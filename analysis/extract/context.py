@@ -387,17 +387,22 @@ class IndicatorMatcher:
 
 
 _NOT_TERM = re.compile(r"[\s\d.%％,，、:：;；()（）“”\"《》〞\-－—/]+|超过|不少于|不低于|不超过|同比|其中|共计|合计|累计|"
-                       r"目前|今年以来|今年|全年|年内|一季度|上半年|力争|计划|安排|预计|完成|实现|达到|达|约|近|超|共|已|"
-                       r"分别|新增(?=$)")
+                       r"目前|今年以来|今年|全年|年内|一季度|上半年|力争|计划|安排|预计|完成|实现|达到|分别")
+#: One-character fillers (达, 约, 近, 超, 共, 已) and 新增 only where they stand right before the figure: inside a
+#: term they are part of it (一般公共预算收入, 签约项目).
+_FILLER_END = re.compile(r"(?:达|约|近|超|共|已|为|新增)\s*$")
 
 
-_LEAD = re.compile(r"^[对有在由为将与和及从把向等中其共]+")
+_LEAD = re.compile(r"^(?:全[市县区省镇]|[对有在由为将与和及从把向等中其共])+")
 _TAIL = re.compile(r"(?:的|和|及|与|等|进行|组建|直奔|下沉).*$")
 
 
 def term_before(line: str, lo: int, start: int, size: int = 10) -> str:
     """The words before a figure (since ``lo``) that name it, at most ``size`` characters, filler removed."""
-    text = _NOT_TERM.sub(" ", line[lo:start]).strip()
+    text = line[lo:start]
+    while (m := _FILLER_END.search(text)) and m.start() > 0:
+        text = text[:m.start()]
+    text = _NOT_TERM.sub(" ", text).strip()
     parts = text.split()
     return _LEAD.sub("", parts[-1][-size:]) if parts else ""
 

@@ -102,8 +102,13 @@ def doc_stem(doc: str) -> str:
 _THIS_YEAR = ("今年", "全年", "年内", "本年", "年度")
 
 
+#: 截至6月底 / 截至2024年6月末: a stock at the end of that month.
+_MONTH_END = re.compile(r"截至\s*(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?:底|末)")
+
+
 def as_of_period(published: str | None, text: str = "") -> str:
-    """The period a figure refers to: the document's year for 今年/全年/年内, else its date as given.
+    """The period a figure refers to: the month of 截至6月底, the document's year for 今年/全年/年内, else its
+    date as given.
 
     Parameters
     ----------
@@ -112,6 +117,9 @@ def as_of_period(published: str | None, text: str = "") -> str:
     text : str
         The sentence of the figure.
     """
+    month_end = _MONTH_END.search(text)
+    if month_end and (month_end.group("y") or published) and 1 <= int(month_end.group("m")) <= 12:
+        return f"{month_end.group('y') or published[:4]}-{int(month_end.group('m')):02d}"
     if not published:
         return "unknown"
     if any(w in text for w in _THIS_YEAR):
