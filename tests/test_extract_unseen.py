@@ -289,7 +289,7 @@ def test_bulletin_fund_stock_is_true(bulletin):
     funds = bulletin["funds"]
     assert len(funds) == 1
     f = funds.iloc[0]
-    assert (f["n_funds"], f["status"], f["as_of"]) == (72, "existing", "2024-06")
+    assert (f["n_funds"], f["status"], f["as_of"]) == (72, "existing", "2024-06-30")  # codebook rule 7
     assert (f["committed"], f["committed_raw"], f["paid_in"], f["paid_in_raw"]) == \
         (486 * Y, "486亿元", 213.5 * Y, "213.5亿元")
     assert pd.isna(f["total_size"]) and f["fund_type"] == "platform" and "not stated" in f["note"]
@@ -300,3 +300,10 @@ def test_bulletin_fund_stock_is_true(bulletin):
 def test_bulletin_draft_loads(bulletin, tmp_path):
     ds = load_dataset(write_draft(bulletin, tmp_path / "draft"))
     assert len(ds.observations) == len(BULLETIN_ROWS)
+
+
+def test_a_stock_at_a_month_end_is_dated_its_last_day():
+    # synthetic; codebook rule 7: 截至9月底 (a level at a date) → the date; a cumulative flow keeps the month
+    obs = extract(["全区经济运行平稳,各项指标向好。", "截至9月底,全区现有企业1200家。", "截至9月底,累计完成投资85.6亿元。"])["observations"]
+    assert one(obs, 2, "1200家")[["period", "measure"]].tolist() == ["2024-09-30", "stock"]
+    assert one(obs, 3, "85.6亿元")[["period", "measure"]].tolist() == ["2024-09", "cumulative"]

@@ -9,6 +9,7 @@ The words that decide are data here, in one place each; the rules are those of `
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import re
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ __all__ = [
     "period_of",
     "period_in",
     "title_period",
+    "month_end_date",
     "attach_growth",
     "IndicatorMatcher",
     "GENERIC_TERMS",
@@ -267,12 +269,21 @@ def period_in(before: str, published: str | None, measure: str = "flow", status:
         return f"{year}-01/{year}-{month}" if month else str(year)
     if w.group("end"):
         month = int(w.group("em"))
-        return f"{year}-{month:02d}" if 1 <= month <= 12 else "unknown"
+        if not 1 <= month <= 12:
+            return "unknown"
+        at_date = measure == "stock" and w.group(0).endswith(("底", "末")) \
+            and before[max(0, w.start() - 8):w.start()].rstrip().endswith(("截至", "截止"))  # a level at a date
+        return month_end_date(year, month) if at_date else f"{year}-{month:02d}"
     if w.group("last"):
         return str(year - 1)
     if w.group("next"):
         return str(year + 1)
     return str(year)
+
+
+def month_end_date(year: int, month: int) -> str:
+    """``YYYY-MM-DD`` of the last day of a month (截至6月底 → 2024-06-30, codebook rule 7)."""
+    return f"{year}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
 
 
 def title_period(title: str, published: str | None) -> str | None:

@@ -32,6 +32,7 @@ import pandas as pd
 from ..schema import table_meta
 from ..units import QuantityParseError, parse_chinese_number, parse_quantity
 from ..vocab import FUND_TYPE
+from .context import month_end_date
 from .core import DocumentInfo, empty_table
 
 __all__ = ["funds_from_lines", "money_figures", "Money", "as_of_period", "doc_stem", "Stream", "sentence_streams",
@@ -102,13 +103,13 @@ def doc_stem(doc: str) -> str:
 _THIS_YEAR = ("今年", "全年", "年内", "本年", "年度")
 
 
-#: 截至6月底 / 截至2024年6月末: a stock at the end of that month.
+#: 截至6月底 / 截至2024年6月末: a stock at the last day of that month.
 _MONTH_END = re.compile(r"截至\s*(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?:底|末)")
 
 
 def as_of_period(published: str | None, text: str = "") -> str:
-    """The period a figure refers to: the month of 截至6月底, the document's year for 今年/全年/年内, else its
-    date as given.
+    """The period a figure refers to: the date of 截至6月底 (its last day, codebook rule 7), the document's year
+    for 今年/全年/年内, else its date as given.
 
     Parameters
     ----------
@@ -119,7 +120,7 @@ def as_of_period(published: str | None, text: str = "") -> str:
     """
     month_end = _MONTH_END.search(text)
     if month_end and (month_end.group("y") or published) and 1 <= int(month_end.group("m")) <= 12:
-        return f"{month_end.group('y') or published[:4]}-{int(month_end.group('m')):02d}"
+        return month_end_date(int(month_end.group("y") or published[:4]), int(month_end.group("m")))
     if not published:
         return "unknown"
     if any(w in text for w in _THIS_YEAR):
