@@ -293,6 +293,7 @@ def test_bulletin_fund_stock_is_true(bulletin):
     assert (f["committed"], f["committed_raw"], f["paid_in"], f["paid_in_raw"]) == \
         (486 * Y, "486亿元", 213.5 * Y, "213.5亿元")
     assert pd.isna(f["total_size"]) and f["fund_type"] == "platform" and "not stated" in f["note"]
+    assert f["sponsor"] == "Jiangchuan (all funds of the region; sponsor not named)"  # not the government's
     for t in ("equity_stakes", "projects", "milestones"):
         assert bulletin[t].empty, t
 

@@ -291,10 +291,12 @@ def _org_names(text: str) -> list[str]:
 
 class _Sponsors:
     """Who a fund sentence is about: the organisation named before it, 该集团 / 集团 resolved to the last group
-    (集团) the document named, 政府 to the region's government."""
+    (集团) the document named, 政府 to the region's government; a count of all the region's funds with no one
+    named (全市共有基金72支) to the region, sponsor not named."""
 
     def __init__(self, region: str | None):
         self.government = f"{region} government" if region else "unknown"
+        self.region_wide = f"{region or 'unknown'} (all funds of the region; sponsor not named)"
         self.last = ""
 
     def before(self, text: str, pos: int) -> str:
@@ -303,6 +305,8 @@ class _Sponsors:
             if name.endswith("集团"):
                 last = name
             found = self.government if name.endswith("政府") else (name or last)
+        if not found and re.search(r"全[市县区省]", text[:pos]):
+            return self.region_wide
         return found or last or self.government
 
     def read(self, text: str) -> None:
