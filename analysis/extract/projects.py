@@ -45,6 +45,11 @@ _UNIT_RE = {"total_investment_raw": re.compile(r"(?:总投资|投资额|计划�
 _NUMBER = re.compile(r"^(?:\d+(?:\.\d+)?|[/／—－-])$")
 _NAME_STOP = re.compile(r"[;；,，。:：]")
 _TRAILER = re.compile(r"^\s*(?:推荐访问|相关推荐|上一篇|下一篇|免责声明|版权所有|来源[:：])")
+#: Role of each text column a header names (a longer name first: 全年工作目标 before 工作目标).
+_CELL_ROLES = (("投资主体", "investor"), ("投资方", "investor"), ("项目内容", "content"), ("建设内容", "content"),
+               ("进展情况", "progress"), ("全年工作目标", "targets"), ("工作目标", "targets"),
+               ("联系市领导", "leaders"), ("责任领导", "leaders"), ("主责单位", "lead_unit"),
+               ("责任单位", "lead_unit"), ("牵头单位", "lead_unit"))
 _UNIT_SUFFIX = ("区", "局", "委", "办", "集团", "中心", "街道", "镇", "乡", "公司", "政府", "部", "院", "所", "会",
                 "办公室", "指挥部", "管委会")
 
@@ -62,11 +67,15 @@ class TableHeader:
     units : dict of str to str
         Figure columns in the order the header gives them (``total_investment_raw``, ``land_raw``) → unit words
         (``亿元``, ``亩``).
+    cells : list of str
+        Roles of the columns after the figure columns, in the header's order (``investor``, ``content``,
+        ``progress``, ``targets``, ``leaders``, ``lead_unit``; :data:`_CELL_ROLES`).
     """
 
     line: int
     end: tuple[int, int]
     units: dict[str, str] = field(default_factory=dict)
+    cells: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -102,8 +111,18 @@ def find_header(lines: list[str], start: int = 0) -> TableHeader | None:
                 k = lines[j].rfind(w)
                 if k >= 0 and (j + 1, k + len(w)) > end:
                     end = (j + 1, k + len(w))
-        return TableHeader(i + 1, end, {col: unit for _, col, unit in sorted(found)})
+        return TableHeader(i + 1, end, {col: unit for _, col, unit in sorted(found)}, _cell_roles(text))
     return None
+
+
+def _cell_roles(header_text: str) -> list[str]:
+    """Roles of the text columns a header names, in its order (:data:`_CELL_ROLES`)."""
+    found: list[tuple[int, int, str]] = []
+    for word, role in _CELL_ROLES:
+        for m in re.finditer(word, header_text):
+            if not any(a <= m.start() < b for a, b, _ in found):
+                found.append((m.start(), m.end(), role))
+    return [role for _, _, role in sorted(found)]
 
 
 def _tokens(lines: list[str], header: TableHeader) -> list[_Token]:
@@ -232,8 +251,11 @@ _SECTOR_WORDS = (("research", "研究院|中试|研发中心"), ("energy_infrast
                  ("digital_economy", "数字|软件|信息"), ("equipment", "装备|设备|机械|泵"),
                  ("water_infrastructure", "污水|排水|水环境|供水"), ("industrial_park", "产业园|厂房|园区|基地"))
 
+#: Progress words → the stage reached, the latest stage first. The stage vocabulary has no design stage: a design
+#: approved (设计方案已评审) is one of the 前期 steps it counts as ``landed``.
 _STAGE_WORDS = (("production", r"已投产|已竣工投产"), ("construction", r"已开工|正在建设|在建"),
-                ("land_acquired", r"已完成租地|已摘牌|已摘地|已竞得|已完成土地招拍挂"), ("landed", r"已落地"),
+                ("land_acquired", r"已完成租地|已摘牌|已摘地|已竞得|已完成土地招拍挂"),
+                ("landed", r"已落地|(?:设计|规划)?方案已(?:评审|批复|通过)|已完成(?:方案)?设计|已立项|环评已批复"),
                 ("signed", r"已签约|正式协议已签订|已签订正式"), ("framework_signed", r"框架协议已签订|已签订框架协议"))
 
 
@@ -246,7 +268,9 @@ def _stage(progress: str, investor: str) -> tuple[str, str]:
     for stage, rx in _STAGE_WORDS:
         m = re.search(rx, progress)
         if m:
-            return stage, f"stage from 「{m.group(0)}」"
+            early = stage == "landed" and m.group(0) != "已落地"
+            return stage, f"stage from 「{m.group(0)}」" + (" (a 前期 step: no design stage in the vocabulary)"
+                                                           if early else "")
     if investor.startswith("意向"):
         return "planning", "stage planning: investors are candidates (意向企业)"
     return "negotiation", "stage negotiation: a row of a table of projects being attracted, no later stage stated"
@@ -354,9 +378,18 @@ def _table_rows(lines: list[str], header: TableHeader, info: DocumentInfo, stem:
         if i == len(rows) - 1:
             frags = _last_row(frags)
         last_line = max([last_line, fig_line] + [f[-1].line for f in frags])
-        # the next row's 序号 may follow this row's leaders and lead unit on its line: they end this row
-        body, leaders, units = _split_tail(frags)
-        progress, targets = _progress_and_targets(body)
+        one_line = _one_line_cells(tokens[after:row.end], header.cells) if not frags and after < row.end else None
+        if one_line is not None:  # the whole row on one line: its cells by the header's columns
+            investor = " ".join(t.text for t in one_line["investor"])
+            content = one_line["content"]
+            progress = [one_line["progress"]] if one_line["progress"] else []
+            targets = one_line["targets"] or None
+            leaders = [t.text for t in one_line["leaders"]]
+            units = [t.text for t in one_line["lead_unit"]]
+        else:
+            # the next row's 序号 may follow this row's leaders and lead unit on its line: they end this row
+            body, leaders, units = _split_tail(frags)
+            progress, targets = _progress_and_targets(body)
         pid = f"{stem}-p{k0 + i + 1:02d}"
         name = "".join(t.text for t in tokens[row.start + 1:row.figures[0]])
         stage, why = _stage("".join(t.text for f in progress for t in f), investor)
@@ -379,6 +412,40 @@ def _table_rows(lines: list[str], header: TableHeader, info: DocumentInfo, stem:
         if targets:
             milestones += _row_milestones(targets, lines, pid, info, year, claimed)
     return projects, milestones, claimed, last_line
+
+
+_ROLES = ("investor", "content", "progress", "targets", "leaders", "lead_unit")
+
+
+def _one_line_cells(cells: list[_Token], roles: list[str]) -> dict[str, list[_Token]] | None:
+    """The cells of a row written on one line (``序号 name figures investor progress targets unit``), by the roles
+    of the header's text columns: one token per column when the counts agree; else the investor first, the
+    leaders and lead unit from the end (short CJK names), the targets from the first cell that opens with a month,
+    the progress between. None when the header has no roles, or has a content column and the counts disagree
+    (a long 项目内容 spreads over tokens that cannot be told apart)."""
+    if not roles:
+        return None
+    out: dict[str, list[_Token]] = {r: [] for r in _ROLES}
+    if len(cells) == len(roles):
+        for role, tok in zip(roles, cells):
+            out[role].append(tok)
+        return out
+    if "content" in roles:
+        return None
+    rest = list(cells)
+    if roles[0] == "investor" and rest:
+        out["investor"].append(rest.pop(0))
+    tail_roles = [r for r in roles if r in ("leaders", "lead_unit")]
+    while tail_roles and rest and _is_tail(rest[-1].text):
+        tok = rest.pop()
+        out["leaders" if _is_person(tok.text) and "leaders" in tail_roles else tail_roles[-1]].insert(0, tok)
+    k = next((i for i, t in enumerate(rest) if _MONTH_RE.match(t.text) or re.search(r"年底|年末", t.text)),
+             len(rest))
+    if "targets" in roles:
+        out["targets"] = rest[k:]
+        rest = rest[:k]
+    out["progress" if "progress" in roles else "content"] = rest
+    return out
 
 
 def _progress_and_targets(body: list[list[_Token]]) -> tuple[list[list[_Token]], list[_Token] | None]:
