@@ -20,6 +20,9 @@ from .figures import Figure
 
 __all__ = [
     "STATUS_WORDS",
+    "PAST_PLAN",
+    "heading_year",
+    "section_years",
     "sentence_span",
     "clause_span",
     "status_of",
@@ -56,8 +59,10 @@ STATUS_WORDS: dict[str, tuple[str, ...]] = {
 CONTINUING_WORDS = ("另设立", "另设", "又设立", "再设立", "同时设立", "另成立")
 #: Words of a project's specification (建设内容包括新建厂房4幢): a plan.
 _PLAN_SPEC = ("建设内容", "新建")
-_STATUS_RE = re.compile("|".join(sorted([w for ws in STATUS_WORDS.values() for w in ws] + list(CONTINUING_WORDS),
-                                         key=len, reverse=True)))
+#: A plan verb marked as done (累计设立, 已安排, 先后组建, 完成设立): an act reported, not a plan (actual).
+PAST_PLAN = re.compile(r"(?:累计|已经|已|先后|陆续|共|完成)(?:设立|组建|成立|安排)")
+_STATUS_RE = re.compile(PAST_PLAN.pattern + "|" + "|".join(
+    sorted([w for ws in STATUS_WORDS.values() for w in ws] + list(CONTINUING_WORDS), key=len, reverse=True)))
 _STATUS_OF = {w: s for s, ws in STATUS_WORDS.items() for w in ws}
 #: Heading markers by level: 一、 > （一） > 1. / 1、 > （1）.
 _HEADINGS = ((1, re.compile(r"^\s*[一二三四五六七八九十]+、")), (2, re.compile(r"^\s*[（(][一二三四五六七八九十]+[)）]")),
@@ -151,6 +156,47 @@ class SectionStatus:
         return self.current
 
 
+#: Words of a heading that name its year relative to the year published (二、明年工作打算, 一、过去一年工作回顾).
+_HEADING_YEAR_WORDS = (("过去一年", -1), ("去年", -1), ("上年", -1), ("今年", 0), ("本年", 0), ("明年", 1), ("来年", 1))
+
+
+def heading_year(line: str, published: str | None) -> int | None:
+    """The year a heading names for the lines under it (一、2024年工作回顾 → 2024; 二、明年工作打算 → the year
+    published + 1), else None (no heading, no year, or a year range). Only the heading's title counts: its words
+    up to the first sentence mark, at most 20 characters (a numbered paragraph is no heading of a year)."""
+    level = heading_level(line)
+    if level is None:
+        return None
+    title = re.split(r"[。；;，,：:]", line.strip())[0][:20]
+    if level >= 3 and (len(line.strip()) > 30 or re.search(r"[。；;，,]", line)):
+        return None
+    if _YEAR_RANGE.search(title):
+        return None
+    years = _YEAR.findall(title)
+    if years:
+        return int(years[0])
+    if not published or "以来" in title:
+        return None
+    return next((int(published[:4]) + d for w, d in _HEADING_YEAR_WORDS if w in title), None)
+
+
+def section_years(lines: list[str], published: str | None) -> list[int | None]:
+    """The year in force on each line: that of the innermost heading above it that names one
+    (:func:`heading_year`), until the next heading of the same or a higher level; None where no heading does.
+
+    Under 一、2024年工作回顾 the figures are 2024's (全年引进项目31个 → 2024) in a report published in 2025;
+    二、2025年主要目标 gives 2025 to its own section.
+    """
+    open_: list[tuple[int, int | None]] = []
+    out: list[int | None] = []
+    for line in lines:
+        level = heading_level(line)
+        if level is not None:
+            open_ = [(lv, y) for lv, y in open_ if lv < level] + [(level, heading_year(line, published))]
+        out.append(next((y for _, y in reversed(open_) if y is not None), None))
+    return out
+
+
 def without_attainment(text: str) -> str:
     """``text`` (the words before a figure) without a closing 完成全年目标的 (the target's words, not the figure's)."""
     return _ATTAINMENT.sub("", text)
@@ -167,11 +213,13 @@ def status_of(line: str, fig: Figure, default: str = "actual") -> str:
     Outcome words (完成, 实现) do not decide: the section's default does (全年实现工业性投入12亿元 under a heading
     of next year's 工作思路 is a target), and a target word wins over them (力争全年完成有效投资15亿元). The
     target's words of an attainment share (完成全年目标的60.3%) and words of one more act (另设立) do not decide
-    either; 新设立/已设立 is an act done (actual), not the plan 设立 is.
+    either; 新设立/已设立 is an act done (actual), not the plan 设立 is, and so is any plan verb right after a word
+    of the past (累计设立, 已安排, 先后组建: :data:`PAST_PLAN`).
     """
     lo, _ = sentence_span(line, fig.start, fig.end)
     before = without_attainment(line[lo:fig.start])
-    hits = [_STATUS_OF[m.group()] for m in _STATUS_RE.finditer(before) if m.group() in _STATUS_OF]
+    hits = ["actual" if PAST_PLAN.fullmatch(m.group()) else _STATUS_OF[m.group()]
+            for m in _STATUS_RE.finditer(before) if m.group() in _STATUS_OF or PAST_PLAN.fullmatch(m.group())]
     if hits:
         return hits[-1]
     if any(w in before for w in _PLAN_SPEC):
@@ -207,54 +255,82 @@ _YEAR = re.compile(r"(?<!\d)(\d{4})\s*年(?!\s*\d{1,2}\s*月\s*\d)")
 _YEAR_RANGE = re.compile(r"(?<!\d)(\d{4})\s*[-—–~至]\s*(\d{4})\s*年")
 _PERIOD_WORDS = re.compile(
     r"(?P<fq>前(?P<fqn>[一二三])季度)|(?P<q>第?(?P<qn>[一二三四1-4])季度)|(?P<h>[上下]半年)|(?P<ytd>(?<!\d)1\s*[-－—~至]\s*(?P<m>\d{1,2})\s*月)"
-    r"|(?P<since>今年以来|年初以来)|(?P<this>全年|今年|年内|本年|年底|年末)|(?P<last>去年|(?<![比较])上年)"
+    r"|(?P<since>今年以来|年初以来)|(?P<this>全年|今年|年内|本年|年底|年末)|(?P<last>去年|过去一年|(?<![比较])上年)"
+    r"|(?P<past>过去(?P<pn>[二两三四五六七八九十]|\d{1,2})年)"
     r"|(?P<next>明年|来年)|(?P<end>(?<!\d)(?P<em>\d{1,2})\s*月(?:底|末|份))")
 _QN = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
 def period_of(line: str, fig: Figure, published: str | None, measure: str = "flow", status: str = "actual",
-              default: str | None = None) -> str:
+              default: str | None = None, context_year: int | None = None) -> str:
     """Period of a figure from the document's date and the words before it in its sentence (codebook rule 7).
 
     一季度 → YYYYQ1, 上半年 and 1-6月 → YYYY-01/YYYY-06, 今年以来 → YYYY-01/YYYY-MM (the month published),
-    全年/今年/年内 → YYYY, 去年 → YYYY-1, 明年 → YYYY+1; a stock with no word → the date published as given;
-    otherwise the year published. ``unknown`` when the document's date is unknown and the text names no year, and
-    for a forecast with no period word (预计年产值可达200亿元: a year after production starts, not stated).
+    全年/今年/年内 → YYYY, 去年/上年/过去一年 → YYYY-1, 过去五年 → YYYY-5/YYYY-1, 明年 → YYYY+1 (YYYY the year
+    published); a stock with no word → the date published as given; otherwise the year of the section
+    (``context_year``, :func:`section_years`: under 一、2024年工作回顾 the figures are 2024's), else the year published.
+    ``unknown`` when the document's date is unknown and the text names no year, and for a forecast of what a
+    project will do once it runs (投产后预计…, 建成后…预计, 预计年产值可达…: an annual figure of a year not stated);
+    any other forecast (预计规上工业增加值增长7%) takes the period of its context.
     The words looked at are those before the figure in its ；-part, after the opening phrase of its full sentence
     (上半年,…;民间投资下降3.1%: 上半年 holds to the 。), without the target's words of an attainment share
     (1-6月…,完成全年目标的60.3%: 1-6月). ``default`` (the period a document's title names, :func:`title_period`)
-    is that of an actual flow whose sentence names no period and no year.
+    is that of an actual flow whose sentence names no period and no year (and whose section names no other year).
     """
     lo, _ = sentence_span(line, fig.start, fig.end)
     opening = sentence_opening(line, fig.start)
     before = (opening + "，" if opening else "") + without_attainment(line[lo:fig.start])
-    return period_in(before, published, measure, status, default)
+    return period_in(before, published, measure, status, default, context_year)
+
+
+#: A forecast of what a project does once it runs (投产后预计, 建成后…预计, 达产后): a year not stated.
+_AFTER_RUNNING = re.compile(r"(?:投产|达产|建成|竣工|完工|运营|达效)后")
+#: A forecast of an annual rate (预计年产值可达, 年营收可新增): the year it is reached is not stated.
+_ANNUAL_RATE = re.compile(r"(?<![全今本明去上当每])年(?:产值|营收|营业收入|销售收入|收入|税收|产量|利润|产能)")
+
+
+def _forecast_unknown(before: str) -> bool:
+    """Whether a forecast's words date it to an unstated year after a project runs (:data:`_AFTER_RUNNING`,
+    :data:`_ANNUAL_RATE`)."""
+    return bool(_AFTER_RUNNING.search(before) or _ANNUAL_RATE.search(before))
 
 
 def period_in(before: str, published: str | None, measure: str = "flow", status: str = "actual",
-              default: str | None = None) -> str:
+              default: str | None = None, context_year: int | None = None) -> str:
     """Period named by the words ``before`` a figure (the rules of :func:`period_of`)."""
     span = _YEAR_RANGE.search(before)
     if span:
         return f"{span.group(1)}/{span.group(2)}"
+    if status == "forecast" and _forecast_unknown(before):
+        return "unknown"
     years = [int(y) for y in _YEAR.findall(before)]
-    year = years[-1] if years else (int(published[:4]) if published else None)
+    pub_year = int(published[:4]) if published else None
+    year = years[-1] if years else (context_year or pub_year)
     if year is None:
         return "unknown"
     words = list(_PERIOD_WORDS.finditer(before))
     if not words:
         if years:
             return str(year)
-        if default and status == "actual" and measure == "flow":
+        other_section = context_year is not None and context_year != pub_year
+        if default and status == "actual" and measure == "flow" and not (
+                other_section and not default.startswith(str(context_year))):
             return default
-        if status == "forecast":
-            return "unknown"
         if re.search(r"目前|截至", before) and published:
             return published
-        if measure == "stock" and published and len(published) == 7:
+        if measure == "stock" and published and len(published) == 7 and not other_section:
             return published
         return str(year)
     w = words[-1]
+    if w.group("last") or w.group("next") or w.group("past"):
+        ref = years[-1] if years else pub_year
+        if ref is None:
+            return "unknown"
+        if w.group("past"):
+            n = int(w.group("pn")) if w.group("pn").isdigit() else "零一二三四五六七八九十".find(w.group("pn"))
+            n = 2 if w.group("pn") == "两" else n
+            return f"{ref - n}/{ref - 1}"
+        return str(ref - 1) if w.group("last") else str(ref + 1)
     if w.group("fq"):
         return f"{year}-01/{year}-{3 * _QN[w.group('fqn')]:02d}"
     if w.group("q"):
@@ -274,10 +350,6 @@ def period_in(before: str, published: str | None, measure: str = "flow", status:
         at_date = measure == "stock" and w.group(0).endswith(("底", "末")) \
             and before[max(0, w.start() - 8):w.start()].rstrip().endswith(("截至", "截止"))  # a level at a date
         return month_end_date(year, month) if at_date else f"{year}-{month:02d}"
-    if w.group("last"):
-        return str(year - 1)
-    if w.group("next"):
-        return str(year + 1)
     return str(year)
 
 
@@ -343,6 +415,16 @@ def _md5_6(text: str) -> str:
     return hashlib.md5(text.encode("utf-8")).hexdigest()[:6]
 
 
+#: A number (digits or Chinese numerals) right before offset i, which opens a money unit (亿元, 万元 ...).
+_NUMBER_END = re.compile(r"[\d.零〇一二三四五六七八九十百千两]$")
+_UNIT_START = re.compile(r"(?:千万|万|亿)?(?:美)?元")
+
+
+def _in_size_class(text: str, i: int) -> bool:
+    """Whether offset ``i`` of ``text`` opens a money unit right after a number (the 亿元 of 50亿元以上项目)."""
+    return i > 0 and bool(_NUMBER_END.search(text[:i])) and bool(_UNIT_START.match(text, i))
+
+
 @dataclass
 class IndicatorMatcher:
     """The codebook's indicators by their Chinese terms (``indicator_zh`` and ``terms_zh``, ``|``-separated).
@@ -383,13 +465,18 @@ class IndicatorMatcher:
         return term in GENERIC_TERMS or len(fits) > 1
 
     def match(self, text: str, unit: str | None) -> tuple[str, str] | None:
-        """The indicator of the longest term in ``text`` whose unit agrees with ``unit`` (None: any)."""
+        """The indicator of the longest term in ``text`` whose unit agrees with ``unit`` (None: any).
+
+        A term that opens with a money unit right after a number (亿元以上项目 in 50亿元以上项目) is the size class
+        of that number, not the term's own class: it does not match (10亿元以上项目 matches as a whole)."""
         if self._re is None:
             return None
         text = re.sub(r"\s+", "", text)  # 10 亿元以上产业项目: tables space their figures
         best: tuple[str, str] | None = None
         for i in range(len(text)):
             m = self._re.match(text, i)
+            if m and _in_size_class(text, i):
+                continue  # 50亿元以上项目: not the 亿元以上项目 class, but the class of its own number
             if m and (best is None or len(m.group()) > len(best[1])):
                 fits = [ind for ind, u in self.terms[m.group()] if unit is None or u == unit]
                 if fits:
@@ -397,7 +484,9 @@ class IndicatorMatcher:
         return best
 
 
-_NOT_TERM = re.compile(r"[\s\d.%％,，、:：;；()（）“”\"《》〞\-－—/]+|超过|不少于|不低于|不超过|同比|其中|共计|合计|累计|"
+#: A number that opens a size class (50亿元以上项目): part of the term, not to be cut from it.
+_SIZE_NUMBER = r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])(?!\s*(?:千万|万|亿)(?:美)?元以上)"
+_NOT_TERM = re.compile(r"(?:" + _SIZE_NUMBER + r"|[\s.%％,，、:：;；()（）“”\"《》〞\-－—/])+|超过|不少于|不低于|不超过|同比|其中|共计|合计|累计|"
                        r"目前|今年以来|今年|全年|年内|一季度|上半年|力争|计划|安排|预计|完成|实现|达到|分别")
 #: One-character fillers (达, 约, 近, 超, 共, 已) and 新增 only where they stand right before the figure: inside a
 #: term they are part of it (一般公共预算收入, 签约项目).

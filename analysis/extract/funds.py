@@ -32,7 +32,7 @@ import pandas as pd
 from ..schema import table_meta
 from ..units import QuantityParseError, parse_chinese_number, parse_quantity
 from ..vocab import FUND_TYPE
-from .context import month_end_date
+from .context import PAST_PLAN, month_end_date, section_years
 from .core import DocumentInfo, empty_table
 
 __all__ = ["funds_from_lines", "money_figures", "Money", "as_of_period", "doc_stem", "Stream", "sentence_streams",
@@ -107,7 +107,7 @@ _THIS_YEAR = ("今年", "全年", "年内", "本年", "年度")
 _MONTH_END = re.compile(r"截至\s*(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?:底|末)")
 
 
-def as_of_period(published: str | None, text: str = "") -> str:
+def as_of_period(published: str | None, text: str = "", context_year: int | None = None) -> str:
     """The period a figure refers to: the date of 截至6月底 (its last day, codebook rule 7), the document's year
     for 今年/全年/年内, else its date as given.
 
@@ -117,6 +117,9 @@ def as_of_period(published: str | None, text: str = "") -> str:
         Publication date, YYYY, YYYY-MM or YYYY-MM-DD; None when unknown (then ``unknown``).
     text : str
         The sentence of the figure.
+    context_year : int, optional
+        The year of the section the sentence stands in (:func:`analysis.extract.context.section_years`): under
+        一、2024年工作回顾 a fund reported without a date word is as of 2024, not the date published.
     """
     month_end = _MONTH_END.search(text)
     if month_end and (month_end.group("y") or published) and 1 <= int(month_end.group("m")) <= 12:
@@ -124,11 +127,13 @@ def as_of_period(published: str | None, text: str = "") -> str:
     if not published:
         return "unknown"
     if any(w in text for w in _THIS_YEAR):
-        return published[:4]
-    if "去年" in text:
+        return str(context_year or published[:4])
+    if "去年" in text or "过去一年" in text:
         return str(int(published[:4]) - 1)
     if "明年" in text:
         return str(int(published[:4]) + 1)
+    if context_year and str(context_year) != published[:4]:
+        return str(context_year)
     return published
 
 
@@ -142,6 +147,7 @@ class Stream:
 
     text: str
     pieces: list[tuple[int, int, int, int]] = field(default_factory=list)
+    year: int | None = None  # the year of the section it stands in (context.section_years)
 
     def locate(self, pos: int) -> tuple[int, int]:
         """(1-based line, offset in that line) of text offset ``pos``."""
@@ -268,9 +274,12 @@ def _sizes(clause: str, offset: int) -> dict[str, tuple[Money, tuple[int, int]]]
 
 def _status(text: str, previous: str | None = None) -> str:
     """Fund status by the words of ``text``; 另设立 (one more) takes ``previous``, the status of the fund reported
-    before it in the sentence group, else ``new``."""
+    before it in the sentence group, else ``new``; a set-up verb after a word of the past (累计设立, 先后组建:
+    :data:`analysis.extract.context.PAST_PLAN`) is ``existing``, not ``planned``."""
     if _ANOTHER.search(text):
         return previous or "new"
+    if PAST_PLAN.search(text) and not any(w in text for w in _STATUS_WORDS[0][1]):
+        return "existing"  # 累计设立子基金8支: set up by the as-of date, not announced
     for status, words in _STATUS_WORDS:
         if any(w in text for w in words):
             return status
@@ -289,14 +298,22 @@ def _org_names(text: str) -> list[str]:
     return out
 
 
+#: A fund that is the subject of a set-up verb (区产业引导基金累计设立子基金8支): it sponsors the funds it sets up.
+_FUND_SUBJECT = re.compile(rf"(?P<name>[\u4e00-\u9fff]{{0,10}}?(?:{_TYPE_RE}))\s*"
+                           r"(?:累计|已经|已|先后|共|新|陆续|另)?(?:设立|组建|发起|出资|参股|投资)")
+
+
 class _Sponsors:
-    """Who a fund sentence is about: the organisation named before it, 该集团 / 集团 resolved to the last group
-    (集团) the document named, 政府 to the region's government; a count of all the region's funds with no one
-    named (全市共有基金72支) to the region, sponsor not named."""
+    """Who a fund sentence is about, as the text says it: the organisation named before it, 该集团 / 集团 resolved
+    to the last group (集团) the document named, 政府 to the region's government, a fund that sets up the funds
+    (区产业引导基金累计设立子基金8支) as written; a count of all the region's funds with no one named (全市共有基金72支)
+    to the region, sponsor not named; else :attr:`unnamed` (``<region> (sponsor not named)``), never a guessed
+    government."""
 
     def __init__(self, region: str | None):
         self.government = f"{region} government" if region else "unknown"
         self.region_wide = f"{region or 'unknown'} (all funds of the region; sponsor not named)"
+        self.unnamed = f"{region or 'unknown'} (sponsor not named)"
         self.last = ""
 
     def before(self, text: str, pos: int) -> str:
@@ -305,14 +322,35 @@ class _Sponsors:
             if name.endswith("集团"):
                 last = name
             found = self.government if name.endswith("政府") else (name or last)
+        if not found and (fund := self.fund_before(text, pos)):
+            return fund
         if not found and re.search(r"全[市县区省]", text[:pos]):
             return self.region_wide
-        return found or last or self.government
+        return found or last or self.unnamed
+
+    @staticmethod
+    def fund_before(text: str, pos: int) -> str:
+        """The fund that sets up the funds at ``pos`` (区产业引导基金 in 区产业引导基金累计设立子基金8支), else ''."""
+        hits = [m.group("name") for m in _FUND_SUBJECT.finditer(text, 0, pos + 1)]
+        name = hits[-1] if hits else ""
+        for lead in _ORG_LEAD:
+            name = name.removeprefix(lead)
+        return name
 
     def read(self, text: str) -> None:
         groups = [n for n in _org_names(text) if n.endswith("集团")]
         if groups:
             self.last = groups[-1]
+
+
+def _sponsor_note(sponsor: str, sponsors: _Sponsors, clause: str, first: int) -> str:
+    """What the note says of a sponsor the text does not name, or names as a fund ('' otherwise)."""
+    if sponsor == sponsors.unnamed:
+        return "; sponsor not named in the text"
+    if sponsor == sponsors.fund_before(clause, first):
+        return (f"; sponsor as written: {sponsor}, the fund that sets these funds up (its owner not named; "
+                "part_of empty: no row of its own)")
+    return ""
 
 
 # --- rows --------------------------------------------------------------------------------------------------
@@ -357,7 +395,7 @@ def _fund_rows(clause: str, offset: int, stream: Stream, info: DocumentInfo, spo
     anchor = min([s[0] for _, s in sizes.values()] + [m.span[0] for m in mentions if m.span] or [offset + first])
     line = stream.locate(anchor)[0]
     status = _status(_subclause(clause, first), previous)
-    as_of = as_of_period(info.published, stream.text)
+    as_of = as_of_period(info.published, stream.text, stream.year)
     sponsor = sponsors.before(clause, first)
     group_note = "; ".join(f"{m.word} {m.n}" for m in mentions if m.n) if len(mentions) > 1 else mentions[0].word
     top_type = mentions[0].fund_type if len({m.fund_type for m in mentions}) == 1 else "mixed"
@@ -366,6 +404,7 @@ def _fund_rows(clause: str, offset: int, stream: Stream, info: DocumentInfo, spo
                     f"extracted: {group_note}" + ("; n_funds summed" if len(mentions) > 1 else ""))
     if top_type == "platform":
         top["note"] += "; fund type not stated"
+    top["note"] += _sponsor_note(sponsor, sponsors, clause, first)
     for fig in _government_shares(clause):
         top["note"] += (f"; government contribution {fig.raw} (财政出资, no column in funds): an observation "
                         "with indicator fund_government_contribution")
@@ -433,7 +472,7 @@ def _stake_row(clause: str, offset: int, stream: Stream, info: DocumentInfo, spo
         return None, set()
     claimed = set()
     row = {"stake_id": key, "region": info.region or "unknown", "investor": sponsors.before(clause, pos),
-           "investee": None, "n_investments": 1, "as_of": as_of_period(info.published, stream.text), "doc": info.doc}
+           "investee": None, "n_investments": 1, "as_of": as_of_period(info.published, stream.text, stream.year), "doc": info.doc}
     anchor = None
     if amounts:
         fig = amounts[0]
@@ -498,7 +537,9 @@ def funds_from_lines(lines: list[str], info: DocumentInfo) -> tuple[pd.DataFrame
         return f"{stem}-f{next_fund_id.k:02d}"
     next_fund_id.k = 0
 
+    years = section_years(lines, info.published)
     for stream in sentence_streams(lines):
+        stream.year = years[stream.pieces[0][0] - 1]
         previous: str | None = None  # status of the last fund of the stream (另设立 takes it)
         for offset, clause in _clauses(stream.text):
             if "出资" in clause and re.search("持股|占股|股权投资", clause):

@@ -10,6 +10,7 @@ import pandas as pd
 from . import context as ctx
 from .core import DocumentInfo, empty_table
 from .figures import Figure, find_figures
+from .projects import content_spans
 
 __all__ = ["observations_from_lines", "NEW_INDICATOR_COLUMNS"]
 
@@ -104,13 +105,13 @@ class _Indicators:
 
 
 def _row(info: DocumentInfo, line_no: int, line: str, fig: Figure, status: str, region: str,
-         doc_period: str | None = None) -> dict:
+         doc_period: str | None = None, context_year: int | None = None) -> dict:
     measure = ctx.measure_of(line, fig)
     note = fig.note
     return {
         "region": region,
         "entity": ctx.entity_of(line, fig),
-        "period": ctx.period_of(line, fig, info.published, measure, status, doc_period),
+        "period": ctx.period_of(line, fig, info.published, measure, status, doc_period, context_year),
         "measure": measure,
         "status": status,
         "value": fig.value,
@@ -189,6 +190,8 @@ def observations_from_lines(lines: list[str], info: DocumentInfo,
     regions = ctx.region_finder()
     sections = ctx.SectionStatus("plan" if info.kind == "plan" else "actual")
     doc_period = ctx.title_period(info.title or next((s for s in lines if s.strip()), ""), info.published)
+    years = ctx.section_years(lines, info.published)
+    contents = content_spans(lines)
     rows: list[dict] = []
     last_count_row: dict = {}
     for line_no, line in enumerate(lines, 1):
@@ -201,9 +204,10 @@ def observations_from_lines(lines: list[str], info: DocumentInfo,
         for i, fig in enumerate(figures):
             if i in attached or (fig.quality == "damaged" and fig.unit is None):
                 continue  # the growth of a level is on the level's row; a damaged date is not a figure
-            status = ctx.status_of(line, fig, section)
+            planned_cell = _overlaps(contents, line_no, fig)  # a table's 建设内容: a plan unless its words say
+            status = ctx.status_of(line, fig, "plan" if planned_cell else section)
             region = ctx.region_of(line, fig, info.region, regions)
-            row = _row(info, line_no, line, fig, status, region, doc_period)
+            row = _row(info, line_no, line, fig, status, region, doc_period, years[line_no - 1])
             unit = fig.unit if fig.kind != "growth" else "percent"
             row["indicator"], row["indicator_zh"], doubt = names.of(line, fig, figures, unit)
             if doubt:

@@ -31,7 +31,7 @@ from ..vocab import MILESTONE_KIND
 from .core import DocumentInfo
 from .funds import doc_stem, money_figures, rows_frame
 
-__all__ = ["projects_from_lines", "TableHeader", "find_header", "milestones_from_text"]
+__all__ = ["projects_from_lines", "TableHeader", "find_header", "milestones_from_text", "content_spans"]
 
 Span = tuple[int, int, int]
 
@@ -360,25 +360,31 @@ def _actions(action: str, offset: int, planned: str, raw: str, clause: str) -> l
 
 
 def _table_rows(lines: list[str], header: TableHeader, info: DocumentInfo, stem: str, k0: int
-                ) -> tuple[list[dict], list[dict], set[Span], int]:
-    """Projects, milestones, claimed spans and the last line of the table under ``header``."""
+                ) -> tuple[list[dict], list[dict], set[Span], int, set[Span]]:
+    """Projects, milestones, claimed spans, the last line of the table under ``header`` and the spans of its
+    content cells (项目内容, 建设内容). A header that names its text columns decides the investor: none when it has
+    no 投资方/投资主体 column."""
     tokens = _tokens(lines, header)
     cols = list(header.units)
     rows = _rows(tokens, len(cols))
     year = info.published[:4] if info.published else None
-    projects, milestones, claimed = [], [], set()
+    projects, milestones, claimed, contents = [], [], set(), set()
     last_line = header.end[0]
+    has_investor = not header.cells or "investor" in header.cells
     for i, row in enumerate(rows):
         after = row.figures[1]
-        investor = tokens[after].text if after < row.end else ""
+        investor = tokens[after].text if after < row.end and has_investor else ""
         fig_line = tokens[row.figures[0]].line
-        rest = tokens[after + 1:row.end]
+        rest = tokens[after + int(has_investor):row.end]
         content = [t for t in rest if t.line == fig_line]
         frags = _fragments([t for t in rest if t.line != fig_line])
         if i == len(rows) - 1:
-            frags = _last_row(frags)
+            on_line = [t for t in tokens[after:row.end] if t.line == fig_line]
+            # a last row that fills every column on its line ends there: the lines after it are not the table's
+            frags = [] if header.cells and len(on_line) == len(header.cells) else _last_row(frags)
         last_line = max([last_line, fig_line] + [f[-1].line for f in frags])
-        one_line = _one_line_cells(tokens[after:row.end], header.cells) if not frags and after < row.end else None
+        on_line = [t for t in tokens[after:row.end] if t.line == fig_line]
+        one_line = _one_line_cells(on_line, header.cells) if not frags and on_line else None
         if one_line is not None:  # the whole row on one line: its cells by the header's columns
             investor = " ".join(t.text for t in one_line["investor"])
             content = one_line["content"]
@@ -407,11 +413,12 @@ def _table_rows(lines: list[str], header: TableHeader, info: DocumentInfo, stem:
         claimed.add((tokens[row.start].line, tokens[row.start].start, tokens[row.start].end))
         if not content and not progress:
             notes.append("row has no content or progress (cut off?)")
+        contents |= {(t.line, t.start, t.end) for t in content}
         rec["note"] = "; ".join(notes)
         projects.append(rec)
         if targets:
             milestones += _row_milestones(targets, lines, pid, info, year, claimed)
-    return projects, milestones, claimed, last_line
+    return projects, milestones, claimed, last_line, contents
 
 
 _ROLES = ("investor", "content", "progress", "targets", "leaders", "lead_unit")
@@ -564,7 +571,7 @@ def projects_from_lines(lines: list[str], info: DocumentInfo) -> tuple[pd.DataFr
     table_lines: set[int] = set()
     while (header := find_header(lines, start)) is not None:
         if header.units:
-            p, m, c, last = _table_rows(lines, header, info, stem, len(projects))
+            p, m, c, last, _ = _table_rows(lines, header, info, stem, len(projects))
             projects, milestones, claimed = projects + p, milestones + m, claimed | c
             table_lines |= set(range(header.line, last + 1))
             start = max(last, header.line)
@@ -573,3 +580,22 @@ def projects_from_lines(lines: list[str], info: DocumentInfo) -> tuple[pd.DataFr
     p, c = _sentence_projects(lines, info, stem, len(projects), table_lines)
     projects, claimed = projects + p, claimed | c
     return rows_frame("projects", projects), rows_frame("milestones", milestones), claimed
+
+
+def content_spans(lines: list[str]) -> set[Span]:
+    """(line, start, end) spans of the content cells (项目内容, 建设内容) of the project tables in ``lines``.
+
+    A table's content column says what a project is to build (建设智能仓储20万平方米): its figures are planned
+    specifications (status ``plan``), whatever the section around the table reports.
+    """
+    out: set[Span] = set()
+    start = 0
+    info = DocumentInfo("table.txt")
+    while (header := find_header(lines, start)) is not None:
+        if not header.units:
+            start = header.line
+            continue
+        *_, last, contents = _table_rows(lines, header, info, "t", 0)
+        out |= contents
+        start = max(last, header.line)
+    return out
