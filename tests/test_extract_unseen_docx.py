@@ -16,6 +16,7 @@ import pytest
 from analysis import load_dataset
 from analysis.extract import DocumentInfo, extract_file, extract_text
 from analysis.extract.draft import write_draft
+from test_extract_unseen import one  # the one row of a table on a line
 
 DOCX = Path(__file__).parent / "data" / "extract" / "unseen" / "nanwan-2025.docx"
 Y = 100_000_000  # 亿 in yuan
@@ -29,17 +30,6 @@ def nanwan():
 def extract(lines: list[str], published: str = "2024-02-20") -> dict[str, pd.DataFrame]:
     """Tables proposed from synthetic lines (document ``variant.txt`` of the made-up region Testland)."""
     return extract_text(lines, DocumentInfo("variant.txt", region="Testland", published=published)).tables
-
-
-def one(df: pd.DataFrame, line: int, raw: str | None = None, **match) -> pd.Series:
-    """The one row of ``df`` on ``line`` (with ``raw``, or the other columns given)."""
-    hit = df[df["line"] == line]
-    if raw is not None:
-        hit = hit[hit["raw"] == raw]
-    for col, value in match.items():
-        hit = hit[hit[col] == value]
-    assert len(hit) == 1, f"line {line}: expected one row {raw or match}, found {hit.to_dict('records')}"
-    return hit.iloc[0]
 
 
 # --- 1. a heading's year holds for its section; 过去一年/去年 = the year published − 1 -----------------------------
