@@ -138,6 +138,8 @@ def test_docx_table_golden(nanwan):
     assert list(p["lead_unit_zh"]) == ["区发改局", "区经信局"]
     assert p["investor_zh"].isna().all()  # no 投资方 column
     assert list(p["total_investment"]) == [28 * Y, 15.6 * Y] and list(p["land"]) == [650, 300]
+    # a work report's 重点项目 table says nothing of how far its projects are: not "being attracted"
+    assert set(p["stage"]) == {"unknown"} and all("stage not stated" in n for n in p["note"])
     obs = nanwan["observations"]
     for line, raw in ((13, "20万平方米"), (14, "8万平方米")):
         assert one(obs, line, raw)["status"] == "plan"
@@ -188,3 +190,13 @@ def test_the_docx_draft_loads(nanwan, tmp_path):
     ds = load_dataset(write_draft(nanwan, tmp_path / "draft"))
     assert len(ds.observations) == len(nanwan["observations"]) and len(ds.projects) == 2
     assert list(ds.funds["sponsor"]) == ["区产业引导基金"]
+
+
+@pytest.mark.parametrize("title, stage", [("附件:示例区2024年重大招商项目推进表", "negotiation"),
+                                          ("附件:示例区2024年重点建设项目表", "unknown")])
+def test_table_stage_by_title_variant(title, stage):
+    # synthetic: without a progress column the stage is negotiation only in a table of projects being attracted
+    p = extract(["示例区工作总结", "全年完成投资12亿元,同比增长8%,力争引进项目10个。", title,
+                 "序号 项目名称 总投资(亿元) 用地(亩) 建设内容 责任单位",
+                 "1 示例新材料项目 12 90 新建厂房3万平方米 区经信局"])["projects"]
+    assert list(p["stage"]) == [stage]

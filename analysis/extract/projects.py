@@ -263,8 +263,28 @@ def _sector(name: str) -> str:
     return next((s for s, rx in _SECTOR_WORDS if re.search(rx, name)), "other")
 
 
-def _stage(progress: str, investor: str) -> tuple[str, str]:
-    """Stage reached (a code of the ``stage`` vocabulary) and why."""
+#: Words of a table's title that make its rows projects being attracted (重大招商项目推进责任分解表).
+_ATTRACTING = re.compile(r"招商|招引|洽谈|在谈|拟引进|引进")
+
+
+def table_title(lines: list[str], header: TableHeader, look_back: int = 3) -> str:
+    """The short lines (title, 附件, heading: at most 40 characters, no 。) just before a table's header, at most
+    ``look_back`` non-empty ones, up to the first line of prose; joined by spaces."""
+    out: list[str] = []
+    for text in reversed(lines[:header.line - 1]):
+        text = text.strip()
+        if not text:
+            continue
+        if len(text) > 40 or "。" in text or len(out) == look_back:
+            break
+        out.insert(0, text)
+    return " ".join(out)
+
+
+def _stage(progress: str, investor: str, attracting: bool = True) -> tuple[str, str]:
+    """Stage reached (a code of the ``stage`` vocabulary) and why; with no progress word, ``negotiation`` for a
+    table of projects being attracted (``attracting``: its title says 招商/招引/洽谈), else ``unknown`` (a work
+    report's 重点项目 table does not say how far its projects are)."""
     for stage, rx in _STAGE_WORDS:
         m = re.search(rx, progress)
         if m:
@@ -273,6 +293,8 @@ def _stage(progress: str, investor: str) -> tuple[str, str]:
                                                            if early else "")
     if investor.startswith("意向"):
         return "planning", "stage planning: investors are candidates (意向企业)"
+    if not attracting:
+        return "unknown", "stage not stated (no progress column or word; the table's title names no attraction)"
     return "negotiation", "stage negotiation: a row of a table of projects being attracted, no later stage stated"
 
 
@@ -371,6 +393,7 @@ def _table_rows(lines: list[str], header: TableHeader, info: DocumentInfo, stem:
     projects, milestones, claimed, contents = [], [], set(), set()
     last_line = header.end[0]
     has_investor = not header.cells or "investor" in header.cells
+    attracting = bool(_ATTRACTING.search(table_title(lines, header)))
     for i, row in enumerate(rows):
         after = row.figures[1]
         investor = tokens[after].text if after < row.end and has_investor else ""
@@ -398,7 +421,7 @@ def _table_rows(lines: list[str], header: TableHeader, info: DocumentInfo, stem:
             progress, targets = _progress_and_targets(body)
         pid = f"{stem}-p{k0 + i + 1:02d}"
         name = "".join(t.text for t in tokens[row.start + 1:row.figures[0]])
-        stage, why = _stage("".join(t.text for f in progress for t in f), investor)
+        stage, why = _stage("".join(t.text for f in progress for t in f), investor, attracting)
         rec = {"project_id": pid, "region": info.region or "unknown", "table_row": row.number, "name_zh": name,
                "name_en": name, "sector": _sector(name), "investor_zh": investor or None, "stage": stage,
                "stage_as_of": info.published or "unknown", "leaders_zh": ";".join(leaders) or None,
