@@ -63,6 +63,15 @@ def test_section_year_variant():
     assert one(obs, 11, "800人")["period"] == "2024"        # 三、 names no year: the year published
 
 
+@pytest.mark.parametrize("heading, period", [("一、2023年以来工作情况", "2024"), ("一、2021-2023年工作回顾", "2024"),
+                                             ("一、2023年上半年工作回顾", "2023-01/2023-06")])
+def test_heading_without_one_whole_year_variant(heading, period):
+    # synthetic: a heading naming a period up to now or a span of years gives no year to its section; one naming
+    # a part of a year gives it to the actual flows under it that name no period of their own
+    obs = extract(["示例区工作总结", heading, "新签约项目12个。"], published="2024-07-10")["observations"]
+    assert one(obs, 3, "12个")["period"] == period
+
+
 # --- 2. a number before a size class names its own class ----------------------------------------------------------
 
 

@@ -22,7 +22,9 @@ __all__ = [
     "STATUS_WORDS",
     "PAST_PLAN",
     "heading_year",
+    "heading_period",
     "section_years",
+    "section_periods",
     "sentence_span",
     "clause_span",
     "status_of",
@@ -160,40 +162,54 @@ class SectionStatus:
 _HEADING_YEAR_WORDS = (("过去一年", -1), ("去年", -1), ("上年", -1), ("今年", 0), ("本年", 0), ("明年", 1), ("来年", 1))
 
 
-def heading_year(line: str, published: str | None) -> int | None:
-    """The year a heading names for the lines under it (一、2024年工作回顾 → 2024; 二、明年工作打算 → the year
-    published + 1), else None (no heading, no year, or a year range). Only the heading's title counts: its words
-    up to the first sentence mark, at most 20 characters (a numbered paragraph is no heading of a year)."""
+def heading_period(line: str, published: str | None) -> tuple[int | None, str | None]:
+    """The year a heading names for the lines under it, and the part of that year when it names one:
+    一、2024年工作回顾 → (2024, None); 二、明年工作打算 → (the year published + 1, None); 一、2023年上半年工作回顾 →
+    (2023, '2023-01/2023-06'); (None, None) for no heading, no year, a span of years (2021-2025年) or a period up
+    to now (2023年以来: the figures' own words date those). Only the heading's title counts: its words up to the
+    first sentence mark, at most 20 characters (a numbered paragraph is no heading of a year)."""
     level = heading_level(line)
-    if level is None:
-        return None
+    if level is None or (level >= 3 and (len(line.strip()) > 30 or re.search(r"[。；;，,]", line))):
+        return None, None
     title = re.split(r"[。；;，,：:]", line.strip())[0][:20]
-    if level >= 3 and (len(line.strip()) > 30 or re.search(r"[。；;，,]", line)):
-        return None
-    if _YEAR_RANGE.search(title):
-        return None
+    if _YEAR_RANGE.search(title) or "以来" in title:
+        return None, None
     years = _YEAR.findall(title)
-    if years:
-        return int(years[0])
-    if not published or "以来" in title:
-        return None
-    return next((int(published[:4]) + d for w, d in _HEADING_YEAR_WORDS if w in title), None)
+    year = int(years[0]) if years else None
+    if year is None and published:
+        year = next((int(published[:4]) + d for w, d in _HEADING_YEAR_WORDS if w in title), None)
+    if year is None:
+        return None, None
+    part = any(w.group(g) for w in _PERIOD_WORDS.finditer(title) for g in ("fq", "q", "h", "ytd", "end"))
+    return year, (period_in(title, f"{year}") if part else None)
+
+
+def heading_year(line: str, published: str | None) -> int | None:
+    """The year a heading names for the lines under it (:func:`heading_period`), else None."""
+    return heading_period(line, published)[0]
 
 
 def section_years(lines: list[str], published: str | None) -> list[int | None]:
-    """The year in force on each line: that of the innermost heading above it that names one
-    (:func:`heading_year`), until the next heading of the same or a higher level; None where no heading does.
+    """The year in force on each line (:func:`section_periods`)."""
+    return [year for year, _ in section_periods(lines, published)]
+
+
+def section_periods(lines: list[str], published: str | None) -> list[tuple[int | None, str | None]]:
+    """The (year, part of the year) in force on each line: that of the innermost heading above it that names a
+    year (:func:`heading_period`), until the next heading of the same or a higher level; (None, None) where no
+    heading does.
 
     Under 一、2024年工作回顾 the figures are 2024's (全年引进项目31个 → 2024) in a report published in 2025;
-    二、2025年主要目标 gives 2025 to its own section.
+    二、2025年主要目标 gives 2025 to its own section; under 一、2023年上半年工作回顾 an actual flow with no period
+    word of its own is 2023-01/2023-06's.
     """
-    open_: list[tuple[int, int | None]] = []
-    out: list[int | None] = []
+    open_: list[tuple[int, tuple[int | None, str | None]]] = []
+    out: list[tuple[int | None, str | None]] = []
     for line in lines:
         level = heading_level(line)
         if level is not None:
-            open_ = [(lv, y) for lv, y in open_ if lv < level] + [(level, heading_year(line, published))]
-        out.append(next((y for _, y in reversed(open_) if y is not None), None))
+            open_ = [(lv, yp) for lv, yp in open_ if lv < level] + [(level, heading_period(line, published))]
+        out.append(next((yp for _, yp in reversed(open_) if yp[0] is not None), (None, None)))
     return out
 
 

@@ -190,7 +190,7 @@ def observations_from_lines(lines: list[str], info: DocumentInfo,
     regions = ctx.region_finder()
     sections = ctx.SectionStatus("plan" if info.kind == "plan" else "actual")
     doc_period = ctx.title_period(info.title or next((s for s in lines if s.strip()), ""), info.published)
-    years = ctx.section_years(lines, info.published)
+    sections_in_force = ctx.section_periods(lines, info.published)
     contents = content_spans(lines)
     rows: list[dict] = []
     last_count_row: dict = {}
@@ -207,7 +207,8 @@ def observations_from_lines(lines: list[str], info: DocumentInfo,
             planned_cell = _overlaps(contents, line_no, fig)  # a table's 建设内容: a plan unless its words say
             status = ctx.status_of(line, fig, "plan" if planned_cell else section)
             region = ctx.region_of(line, fig, info.region, regions)
-            row = _row(info, line_no, line, fig, status, region, doc_period, years[line_no - 1])
+            year, part = sections_in_force[line_no - 1]
+            row = _row(info, line_no, line, fig, status, region, part or doc_period, year)
             unit = fig.unit if fig.kind != "growth" else "percent"
             row["indicator"], row["indicator_zh"], doubt = names.of(line, fig, figures, unit)
             if doubt:
