@@ -18,8 +18,16 @@ __all__ = ["observations_from_lines", "NEW_INDICATOR_COLUMNS"]
 NEW_INDICATOR_COLUMNS = ["indicator", "indicator_zh", "description_en", "unit"]
 
 
-def _overlaps(claimed: set[tuple[int, int, int]], line_no: int, fig: Figure) -> bool:
-    return any(n == line_no and s < fig.end and fig.start < e for n, s, e in claimed)
+def _by_line(spans) -> dict[int, list[tuple[int, int]]]:
+    """(line, start, end) spans as line -> [(start, end)] (so that a line's figures look at its own spans only)."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    for n, s, e in spans:
+        out.setdefault(n, []).append((s, e))
+    return out
+
+
+def _overlaps(spans: dict[int, list[tuple[int, int]]], line_no: int, fig: Figure) -> bool:
+    return any(s < fig.end and fig.start < e for s, e in spans.get(line_no, ()))
 
 
 class _Indicators:
@@ -191,12 +199,12 @@ def observations_from_lines(lines: list[str], info: DocumentInfo,
     sections = ctx.SectionStatus("plan" if info.kind == "plan" else "actual")
     doc_period = ctx.title_period(info.title or next((s for s in lines if s.strip()), ""), info.published)
     sections_in_force = ctx.section_periods(lines, info.published)
-    contents = content_spans(lines)
+    contents, claimed_at = _by_line(content_spans(lines)), _by_line(claimed)
     rows: list[dict] = []
     last_count_row: dict = {}
     for line_no, line in enumerate(lines, 1):
         section = sections.read(line)
-        figures = [f for f in find_figures(line) if not _overlaps(claimed, line_no, f)]
+        figures = [f for f in find_figures(line) if not _overlaps(claimed_at, line_no, f)]
         if not figures:
             continue
         attached = ctx.attach_growth(line, figures)
