@@ -195,6 +195,14 @@ def test_fund_sponsor_variant():
     assert not funds["sponsor"].str.contains("government").any()
 
 
+def test_fund_set_up_without_figures_names_no_sponsor_variant():
+    # synthetic: funds set up without figures, in a plan that names no sponsor
+    funds = extract(["示例区工作计划", "推动资本招商,设立30亿元母基金,设立新能源、新材料等产业子基金。"])["funds"]
+    assert list(funds["fund_type"]) == ["mother", "sub"]
+    assert set(funds["sponsor"]) == {"Testland (sponsor not named)"}
+    assert all("sponsor not named in the text" in n for n in funds["note"])
+
+
 def test_the_docx_draft_loads(nanwan, tmp_path):
     ds = load_dataset(write_draft(nanwan, tmp_path / "draft"))
     assert len(ds.observations) == len(nanwan["observations"]) and len(ds.projects) == 2

@@ -415,6 +415,9 @@ def _fund_rows(clause: str, offset: int, stream: Stream, info: DocumentInfo, spo
         rows += [_fund_row(info, next_id(), sponsor, m.fund_type, m.n, status, line, as_of, m.word,
                            part_of=top["fund_id"]) for m in mentions]
     rows += _set_up_rows(clause, offset, first, stream, info, sponsor, as_of, next_id)
+    for row in rows[1:]:
+        if row["sponsor"] == sponsors.unnamed:
+            row["note"] += "; sponsor not named in the text"
     return rows, claimed
 
 
