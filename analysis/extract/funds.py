@@ -203,7 +203,7 @@ _SET_UP = ("设立", "组建", "新设")
 _SIZE_KEYS = {"committed": re.compile(r"认缴(?:规模|金额|资金|资本|出资额?)?(?:达到|达|为)?\s*$"),
               "paid_in": re.compile(r"实缴(?:规模|金额|资金|资本|出资额?)?(?:达到|达|为)?\s*$"),
               "total_size": re.compile(r"(?:总规模|合计规模|规模)(?:达到|达|为|约为)?\s*$")}
-_STATUS_WORDS = (("new", ("新增", "新设", "新成立", "已设立")), ("planned", ("拟", "计划", "设立", "将", "筹建", "组建")))
+_STATUS_WORDS = (("new", ("新增", "新设", "新成立", "新组建", "新建立", "已设立", "已组建", "已成立")), ("planned", ("拟", "计划", "设立", "将", "筹建", "组建")))
 #: One more fund of the kind just reported (另设立天使投资基金1支): the status of the fund before it in the sentence
 #: group, else ``new`` (an act reported, not a plan).
 _ANOTHER = re.compile(r"另(?:行)?(?:设立|设|成立|组建)|又(?:设立|成立|组建)|再(?:设立|成立|组建)|同时(?:设立|成立|组建)")
