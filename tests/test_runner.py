@@ -231,24 +231,35 @@ def test_a_failing_study_does_not_stop_the_others(studies_dir, tmp_path, executo
     assert statuses == ["failed", "ok"]
 
 
-def test_killed_run_leaves_previous_reports(studies_dir, tmp_path, executor):
-    reports = tmp_path / "reports"
+def _published(reports: Path) -> dict[str, bytes]:
+    """The report files, manifest and index in ``reports``, with their contents."""
+    return {p.name: p.read_bytes() for p in reports.iterdir() if p.is_file() and p.suffix in (".html", ".json")}
+
+
+def _start_slow_rerun(studies_dir: Path, reports: Path, executor, **popen) -> tuple[dict, subprocess.Popen]:
+    """Publish the tiny study, then start a rerun in another process (own session) whose report sleeps 30 s,
+    and wait until it is building (bounded): what was published, and the process."""
     assert runner.run(reports_dir=reports, notebooks_dir=studies_dir, progress=False) == 0
-    snapshot = {p.name: p.read_bytes() for p in reports.iterdir() if p.is_file() and p.suffix in (".html", ".json")}
+    snapshot = _published(reports)
     _set_default(studies_dir / "01-tiny.ipynb", "sleep", "30.0")
     proc = subprocess.Popen(
         [sys.executable, "-m", "analysis.runner", "--notebooks", str(studies_dir), "-o", str(reports), "--no-progress",
-         *_cli_executor(executor)],
-        start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         *_cli_executor(executor)], start_new_session=True, **popen)
     deadline = time.time() + 60
     while time.time() < deadline and not list(reports.glob(".build-*")):
         time.sleep(0.2)  # wait until the run has planned and started building (the study then sleeps 30 s)
-    time.sleep(2.0)
-    assert proc.poll() is None, "the run ended before it could be killed"
+    time.sleep(2.5)
+    assert proc.poll() is None, "the run ended before it could be stopped"
+    return snapshot, proc
+
+
+def test_killed_run_leaves_previous_reports(studies_dir, tmp_path, executor):
+    reports = tmp_path / "reports"
+    snapshot, proc = _start_slow_rerun(studies_dir, reports, executor, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
-    after = {p.name: p.read_bytes() for p in reports.iterdir() if p.is_file() and p.suffix in (".html", ".json")}
-    assert after == snapshot
+    assert _published(reports) == snapshot
 
 
 def test_second_run_is_locked_out(studies_dir, tmp_path, executor):
@@ -267,19 +278,9 @@ def test_sigterm_or_ctrl_c_stops_cleanly(studies_dir, tmp_path, executor, how):
     if isinstance(executor, runner.execution.LocalExecutor):  # known limit, reported: not for want of a test
         pytest.skip("the local executor lets the running report finish before it stops (30 s here)")
     reports = tmp_path / "reports"
-    assert runner.run(reports_dir=reports, notebooks_dir=studies_dir, progress=False) == 0
-    snapshot = {p.name: p.read_bytes() for p in reports.iterdir() if p.is_file() and p.suffix in (".html", ".json")}
-    _set_default(studies_dir / "01-tiny.ipynb", "sleep", "30.0")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "analysis.runner", "--notebooks", str(studies_dir), "-o", str(reports), "--no-progress",
-         *_cli_executor(executor)],
-        start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    snapshot, proc = _start_slow_rerun(studies_dir, reports, executor, stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline and not list(reports.glob(".build-*")):
-            time.sleep(0.2)
-        time.sleep(3.0)  # the report has started (it sleeps 30 s)
-        assert proc.poll() is None, "the run ended before it could be stopped"
         t0 = time.time()
         proc.send_signal(getattr(signal, how))
         out, err = proc.communicate(timeout=25)
@@ -290,8 +291,7 @@ def test_sigterm_or_ctrl_c_stops_cleanly(studies_dir, tmp_path, executor, how):
             proc.wait(timeout=30)
     assert proc.returncode == (143 if how == "SIGTERM" else 130), err
     assert "stopped by" in err and "last good reports stay" in err
-    after = {p.name: p.read_bytes() for p in reports.iterdir() if p.is_file() and p.suffix in (".html", ".json")}
-    assert after == snapshot
+    assert _published(reports) == snapshot
     assert not list(reports.glob(".build-*"))
     with FileLock(str(reports / ".lock")).acquire(timeout=0):  # released
         pass
