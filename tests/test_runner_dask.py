@@ -81,6 +81,21 @@ def cluster(tmp_path, request):
     return address, workers
 
 
+def _busy_worker(address: str, workers: list[subprocess.Popen]):
+    """One of ``workers`` that is processing a task now, and its tasks' keys; None when neither is."""
+    from distributed import Client
+
+    with Client(address, timeout=30) as client:
+        pids = client.run(os.getpid)  # on each worker's event loop, not in its (busy) thread
+        for addr, keys in client.processing().items():
+            if keys and addr in pids:
+                by_session = {w.pid: w for w in workers}  # each worker process is in its `dask worker`'s session
+                victim = by_session.get(os.getsid(pids[addr]))
+                if victim is not None:
+                    return victim, list(keys)
+    return None
+
+
 def _manifest(reports):
     return {r["slug"]: r for r in json.loads((reports / "manifest.json").read_text(encoding="utf-8"))["reports"]}
 
@@ -101,8 +116,9 @@ def test_a_grid_on_a_real_cluster_survives_a_worker_killed_midway(cluster, tmp_p
                                 env=WORKER_ENV, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_for("the first report", lambda: "[ 1/12] ok" in out.read_text(encoding="utf-8"), 120)
+        victim, lost = _wait_for("a worker running a report", lambda: _busy_worker(address, workers), 30)
         assert proc.poll() is None, "the run ended before a worker could be killed"
-        _kill(workers[0])  # mid-grid: the other worker is running a report, this one had the next
+        _kill(victim)  # mid-grid, mid-report: the scheduler must rerun what it had on the other worker
         status = proc.wait(timeout=180)
     finally:
         _kill(proc)
@@ -120,6 +136,7 @@ def test_a_grid_on_a_real_cluster_survives_a_worker_killed_midway(cluster, tmp_p
         assert f"The value is <strong>{x}</strong>" in html, row["slug"]  # its own parameter, not another's
         assert row["slug"] in index
     assert len([p for p in reports.glob("*.html") if p.name != "index.html"]) == GRID_N
+    assert lost and all(any(key.startswith(f"report-{slug}-") for slug in m) for key in lost)  # those came back
     assert not list(reports.glob(".build-*"))
     assert time.monotonic() - t0 < 240
 
