@@ -283,3 +283,17 @@ def test_the_bar_counts_done_failed_running_and_the_lines_go_above_it(studies_di
     assert f"[2/3] failed {jobs[1].slug} (2.2 s): RuntimeError: made up\n" in err
     assert "3/3" in err and "done=3, failed=1, running=0" in err
     assert err.count(jobs[0].slug) == 1
+
+
+def test_a_scheduler_that_is_not_there_is_a_clear_error_and_nothing_is_published(studies_dir, tmp_path):
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on (closed again at once)
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    reports = tmp_path / "reports"
+    with pytest.raises(runner.RunnerError, match=rf"--scheduler tcp://127.0.0.1:{port}: cannot reach a Dask "
+                                                 r"scheduler there within 2 s"):
+        runner.run(reports_dir=reports, notebooks_dir=studies_dir, progress=False,
+                   executor=DaskExecutor(f"tcp://127.0.0.1:{port}", connect_timeout=2))
+    assert not (reports / "index.html").exists() and not list(reports.glob(".build-*"))

@@ -16,6 +16,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterator
 
+from .exceptions import RunnerError
 from .execution import ReportResult, ReportTask, run_task
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,8 @@ class DaskExecutor:
         made for the run and closed after it.
     n_workers : int
         Worker processes of that LocalCluster (one thread each); unused with ``address``.
+    connect_timeout : float
+        Seconds to wait for the scheduler at ``address`` before giving up (:class:`RunnerError`).
 
     Attributes
     ----------
@@ -53,8 +56,8 @@ class DaskExecutor:
 
     ships_folders = True
 
-    def __init__(self, address: str | None = None, n_workers: int = 2):
-        self.address, self.n_workers = address, n_workers
+    def __init__(self, address: str | None = None, n_workers: int = 2, connect_timeout: float = CONNECT_TIMEOUT):
+        self.address, self.n_workers, self.connect_timeout = address, n_workers, connect_timeout
         self.slots: int | None = None
 
     def _connect(self):
@@ -63,7 +66,12 @@ class DaskExecutor:
         from distributed import Client, LocalCluster
 
         if self.address:
-            return Client(self.address, timeout=CONNECT_TIMEOUT), None
+            try:
+                return Client(self.address, timeout=self.connect_timeout), None
+            except (OSError, TimeoutError, ValueError) as e:
+                raise RunnerError(f"--scheduler {self.address}: cannot reach a Dask scheduler there within "
+                                  f"{self.connect_timeout:g} s ({type(e).__name__}: {e}); is `dask scheduler` "
+                                  "running, and the address tcp://HOST:PORT?") from None
         # worker processes that are not daemons may start children (the warm engine forks one per report)
         with dask.config.set({"distributed.worker.daemon": False}):
             cluster = LocalCluster(n_workers=self.n_workers, threads_per_worker=1, processes=True,
