@@ -187,22 +187,30 @@ def test_the_task_function_is_the_warm_engine_when_there_is_one():
         assert task_function() is run_task_in_child
 
 
-def _raise_for_x2(task):
-    """A task function that raises for x=2 (synthetic): that report fails with the reason, the other runs."""
+def _faulty(task):
+    """A task function (synthetic faults): x=2 raises; x=3 kills the worker process running it, every time."""
     if task.job.params.get("x") == 2:
         raise RuntimeError("synthetic failure of the task itself")
+    if task.job.params.get("x") == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
     return run_task(task)
 
 
-def test_a_task_that_raises_on_the_cluster_is_a_failed_report_not_an_exception(studies_dir, tmp_path, monkeypatch):
-    monkeypatch.setattr("analysis.runner.dask.task_function", lambda: _raise_for_x2)
+def test_a_task_that_raises_or_keeps_killing_its_worker_is_a_failed_report(studies_dir, tmp_path, monkeypatch):
+    """Neither stops the others: the report is failed with the reason (the exception; KilledWorker once the
+    scheduler gave up rerunning it, here after 1 retry)."""
+    import dask
+
+    monkeypatch.setattr("analysis.runner.dask.task_function", lambda: _faulty)
     reports = tmp_path / "reports"
-    status = runner.run(grid=[{"x": 1}, {"x": 2}], reports_dir=reports, notebooks_dir=studies_dir, progress=False,
-                        executor=DaskExecutor(n_workers=1))
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):  # the LocalCluster's scheduler is here
+        status = runner.run(grid=[{"x": 1}, {"x": 2}, {"x": 3}, {"x": 4}], reports_dir=reports,
+                            notebooks_dir=studies_dir, progress=False, executor=DaskExecutor(n_workers=1))
     assert status == 1
     rows = {r["params"]["x"]: r for r in _manifest(reports).values()}
-    assert rows[1]["status"] == "ok"
+    assert rows[1]["status"] == rows[4]["status"] == "ok"
     assert rows[2]["status"] == "failed" and "RuntimeError: synthetic failure of the task itself" in rows[2]["error"]
+    assert rows[3]["status"] == "failed" and "KilledWorker" in rows[3]["error"]
 
 
 @pytest.fixture
