@@ -55,6 +55,13 @@ def _kill(proc: subprocess.Popen) -> None:
 
 
 @pytest.fixture
+def studies_dir(tmp_path):
+    d = tmp_path / "notebooks"
+    shutil.copytree(TINY_DIR, d)
+    return d
+
+
+@pytest.fixture
 def cluster(tmp_path, request):
     """A `dask scheduler` and two `dask worker` processes (one thread each) on 127.0.0.1: (address, workers)."""
     sched_file = tmp_path / "scheduler.json"
@@ -141,6 +148,38 @@ def test_a_grid_on_a_real_cluster_survives_a_worker_killed_midway(cluster, tmp_p
     assert time.monotonic() - t0 < 240
 
 
+def _scheduler_tasks(address: str) -> int:
+    """Tasks the scheduler at ``address`` holds (other than this client's own)."""
+    from distributed import Client
+
+    with Client(address, timeout=30) as client:
+        return client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks))
+
+
+def test_sigterm_cancels_the_grid_on_an_existing_cluster(cluster, studies_dir, tmp_path):
+    """SIGTERM to a run on --scheduler after its first report: exit 143, the scheduler is left with no task of
+    the grid (cancelled, not left queued), nothing is published."""
+    address, _ = cluster
+    reports, out = tmp_path / "reports", tmp_path / "runner.out"
+    grid = tmp_path / "grid.yaml"
+    grid.write_text(f"grid:\n  x: {list(range(GRID_N))}\n  sleep: [1.0]\n", encoding="utf-8")
+    with open(out, "wb") as sink:
+        proc = subprocess.Popen([sys.executable, "-m", "analysis.runner", "--notebooks", str(studies_dir), "-o",
+                                 str(reports), "-c", str(grid), "--scheduler", address, "--no-progress"],
+                                env=WORKER_ENV, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait_for("the first report", lambda: "[ 1/12] ok" in out.read_text(encoding="utf-8"), 120)
+        assert _scheduler_tasks(address) >= GRID_N - 2  # the rest of the grid is on the cluster
+        proc.send_signal(signal.SIGTERM)
+        status = proc.wait(timeout=30)
+    finally:
+        _kill(proc)
+    assert status == 143, out.read_text(encoding="utf-8")
+    _wait_for("the scheduler to drop the grid's tasks", lambda: _scheduler_tasks(address) == 0, 20)
+    assert not (reports / "index.html").exists() and not list(reports.glob(".build-*"))
+    assert "stopped by SIGTERM" in out.read_text(encoding="utf-8")
+
+
 def _reading_study(path: Path) -> Path:
     """A synthetic study that prints the file ``data_dir/marker.txt`` and the folder it read it from."""
     nb = nbformat.v4.new_notebook()
@@ -211,13 +250,6 @@ def test_a_task_that_raises_or_keeps_killing_its_worker_is_a_failed_report(studi
     assert rows[1]["status"] == rows[4]["status"] == "ok"
     assert rows[2]["status"] == "failed" and "RuntimeError: synthetic failure of the task itself" in rows[2]["error"]
     assert rows[3]["status"] == "failed" and "KilledWorker" in rows[3]["error"]
-
-
-@pytest.fixture
-def studies_dir(tmp_path):
-    d = tmp_path / "notebooks"
-    shutil.copytree(TINY_DIR, d)
-    return d
 
 
 def _snapshot(folder: Path) -> dict:
