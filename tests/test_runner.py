@@ -94,7 +94,9 @@ def dask_cluster():
     except ImportError:
         yield None
         return
-    with dask.config.set({"distributed.worker.daemon": False}):
+    from analysis.runner.dask import LOCAL_CLUSTER_CONFIG
+
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
     yield cluster
     cluster.close()

@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 TINY_DIR = Path(__file__).parent / "data" / "notebooks"
 DASK = str(Path(sys.executable).with_name("dask"))  # the venv's own `dask` command
 # workers import the project from this checkout; worker processes that are not daemons may start children
-WORKER_ENV = {**os.environ, "PYTHONPATH": str(ROOT), "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+WORKER_ENV = {**os.environ, "PYTHONPATH": str(ROOT), "DASK_DISTRIBUTED__WORKER__DAEMON": "False",
+              "DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "1.0"}  # as the README says
 GRID_N = 12
 
 
@@ -107,22 +108,31 @@ def _manifest(reports):
     return {r["slug"]: r for r in json.loads((reports / "manifest.json").read_text(encoding="utf-8"))["reports"]}
 
 
-def test_a_grid_on_a_real_cluster_survives_a_worker_killed_midway(cluster, tmp_path):
-    """12 reports (1 s each) via --scheduler; a worker is SIGKILLed once the first results are in. Dask reruns its
-    task on the other worker: every report is published once, correct, and listed."""
-    address, workers = cluster
-    studies = tmp_path / "notebooks"
-    shutil.copytree(TINY_DIR, studies)
+def _start_grid(address: str, studies: Path, tmp_path: Path) -> tuple[subprocess.Popen, Path, Path]:
+    """Start `investment-reports --scheduler address` on a grid of 12 reports (1 s each) in its own session, and
+    wait (bounded) for its first report: (the process, its output file, the reports folder)."""
     grid = tmp_path / "grid.yaml"
     grid.write_text(f"grid:\n  x: {list(range(GRID_N))}\n  sleep: [1.0]\n", encoding="utf-8")
     reports, out = tmp_path / "reports", tmp_path / "runner.out"
-    t0 = time.monotonic()
     with open(out, "wb") as sink:
         proc = subprocess.Popen([sys.executable, "-m", "analysis.runner", "--notebooks", str(studies), "-o",
                                  str(reports), "-c", str(grid), "--scheduler", address, "--no-progress"],
                                 env=WORKER_ENV, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_for("the first report", lambda: "[ 1/12] ok" in out.read_text(encoding="utf-8"), 120)
+    except BaseException:
+        _kill(proc)
+        raise
+    return proc, out, reports
+
+
+def test_a_grid_on_a_real_cluster_survives_a_worker_killed_midway(cluster, studies_dir, tmp_path):
+    """12 reports (1 s each) via --scheduler; a worker is SIGKILLed once the first results are in. Dask reruns its
+    task on the other worker: every report is published once, correct, and listed."""
+    address, workers = cluster
+    t0 = time.monotonic()
+    proc, out, reports = _start_grid(address, studies_dir, tmp_path)
+    try:
         victim, lost = _wait_for("a worker running a report", lambda: _busy_worker(address, workers), 30)
         assert proc.poll() is None, "the run ended before a worker could be killed"
         _kill(victim)  # mid-grid, mid-report: the scheduler must rerun what it had on the other worker
@@ -160,15 +170,8 @@ def test_sigterm_cancels_the_grid_on_an_existing_cluster(cluster, studies_dir, t
     """SIGTERM to a run on --scheduler after its first report: exit 143, the scheduler is left with no task of
     the grid (cancelled, not left queued), nothing is published."""
     address, _ = cluster
-    reports, out = tmp_path / "reports", tmp_path / "runner.out"
-    grid = tmp_path / "grid.yaml"
-    grid.write_text(f"grid:\n  x: {list(range(GRID_N))}\n  sleep: [1.0]\n", encoding="utf-8")
-    with open(out, "wb") as sink:
-        proc = subprocess.Popen([sys.executable, "-m", "analysis.runner", "--notebooks", str(studies_dir), "-o",
-                                 str(reports), "-c", str(grid), "--scheduler", address, "--no-progress"],
-                                env=WORKER_ENV, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
+    proc, out, reports = _start_grid(address, studies_dir, tmp_path)
     try:
-        _wait_for("the first report", lambda: "[ 1/12] ok" in out.read_text(encoding="utf-8"), 120)
         assert _scheduler_tasks(address) >= GRID_N - 2  # the rest of the grid is on the cluster
         proc.send_signal(signal.SIGTERM)
         status = proc.wait(timeout=30)

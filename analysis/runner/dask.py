@@ -25,6 +25,13 @@ log = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 30
 
 
+#: Dask settings of the LocalCluster the executor makes (the README gives them for a cluster of your own):
+#: worker processes that are not daemons may start children (the warm engine forks one per report); a worker
+#: holds only the reports it runs (no queue behind them), so a worker that dies takes no innocent report's
+#: retries with it, and an idle worker takes the next report at once.
+LOCAL_CLUSTER_CONFIG = {"distributed.worker.daemon": False, "distributed.scheduler.worker-saturation": 1.0}
+
+
 def task_function() -> Callable[[ReportTask], ReportResult]:
     """What a worker runs for each task: the warm engine's ``run_task_in_child`` (a fresh child forked from a
     process with the heavy imports done) when it is there, else :func:`~analysis.runner.execution.run_task`."""
@@ -72,8 +79,7 @@ class DaskExecutor:
                 raise RunnerError(f"--scheduler {self.address}: cannot reach a Dask scheduler there within "
                                   f"{self.connect_timeout:g} s ({type(e).__name__}: {e}); is `dask scheduler` "
                                   "running, and the address tcp://HOST:PORT?") from None
-        # worker processes that are not daemons may start children (the warm engine forks one per report)
-        with dask.config.set({"distributed.worker.daemon": False}):
+        with dask.config.set(LOCAL_CLUSTER_CONFIG):
             cluster = LocalCluster(n_workers=self.n_workers, threads_per_worker=1, processes=True,
                                    dashboard_address=None)
         return Client(cluster), cluster
