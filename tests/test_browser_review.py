@@ -71,7 +71,7 @@ def test_marks_give_value_unit_qualifier_and_status(browser, review):
 
 _ROWS = """Array.from(document.querySelectorAll('tr.rv-row')).map(tr => ({
     line: tr.closest('.rv-line').id, id: tr.dataset.id, cls: tr.className,
-    cells: Array.from(tr.cells).map(td => td.innerText.trim()),
+    cells: Array.from(tr.cells).map(td => td.innerText.replace(/\u00a0/g, ' ').trim()),
     fields: Object.fromEntries(Array.from(tr.querySelectorAll('.rv-f'))
         .map(f => [f.dataset.field, f.querySelector('.rv-v').innerText])),
     figures: Object.fromEntries(Array.from(tr.querySelectorAll('.rv-fig'))

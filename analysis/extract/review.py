@@ -125,6 +125,31 @@ def _fields(table: str, r: pd.Series) -> list[tuple[str, str]]:
     return [(label, value or "—") for label, value in fields]
 
 
+#: Fields whose value is one short code or date: never wrapped (``2025-01/2025-06``, ``land acquired``).
+_NOWRAP_FIELDS = frozenset({"measure", "status", "stage", "period", "as of", "stage as of", "planned", "funds"})
+
+
+def _breakable_code(code: str):
+    """A code, escaped, that may wrap only after an underscore (between its words), never inside a word."""
+    from markupsafe import Markup
+
+    return Markup("_<wbr>").join(code.split("_"))
+
+
+def _field_views(table: str, r: pd.Series, fields: list[tuple[str, str]]) -> list[dict]:
+    """The fields as the template shows them: the indicator's code breakable between its words only, a short
+    code or date kept on one line."""
+    from markupsafe import Markup
+
+    out = []
+    for label, value in fields:
+        if table == "observations" and label == "indicator" and _text(r.get("indicator")):
+            zh = _text(r.get("indicator_zh"))
+            value = _breakable_code(_text(r.get("indicator"))) + (Markup(" ({})").format(zh) if zh else "")
+        out.append({"label": label, "value": value, "nowrap": label in _NOWRAP_FIELDS})
+    return out
+
+
 def _values(table: str, r: pd.Series) -> list[tuple[str, str, str, str]]:
     """Each figure of a row: (label, raw as written, value with unit, qualifier code)."""
     out = []
@@ -147,7 +172,7 @@ def _row_view(table: str, r: pd.Series) -> dict:
     values = _values(table, r)
     quality = _text(r.get("quality"))
     fields = _fields(table, r)
-    return {"table": table, "id": _text(r.get(_ID_COLUMN[table])), "fields": fields,
+    return {"table": table, "id": _text(r.get(_ID_COLUMN[table])), "fields": _field_views(table, r, fields),
             "what": "; ".join(f"{label}: {value}" for label, value in fields),
             "values": values,
             "figures": [{"label": label, "raw": raw, "shown": shown or "no value",
