@@ -103,7 +103,8 @@ def test_rows_under_their_line_and_the_summary(browser, review):
                                  "leaders": "张三;李四", "stage": "land acquired", "stage as of": "2025"}
     assert project["figures"] == {"investment": "300,000,000 yuan (3 亿), exact", "land": "50 mu"}
     assert milestone["fields"] == {"planned": "2025-06", "kind": "construction starts", "stage": "construction",
-                                   "project": "sample-p01"}
+                                   "of project": "sample-p01"}
+    assert milestone["cells"][2] == "planned as written 「6月」"
     assert "uncertain" in rows[-1]["cls"] and rows[-1]["fields"]["measure"] == "stock"
     assert counts == {"observations": "2", "funds": "1", "equity_stakes": "0", "projects": "1", "milestones": "1",
                       "uncertain": "1", "damaged": "0"}

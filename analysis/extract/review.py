@@ -78,7 +78,6 @@ def format_value(value, unit) -> str:
 _FIGURE_LABEL = {"raw": "level", "yoy_raw": "growth", "total_size_raw": "size", "committed_raw": "committed",
                  "paid_in_raw": "paid-in", "amount_raw": "amount", "stake_raw": "stake",
                  "total_investment_raw": "investment", "land_raw": "land"}
-_MILESTONE_FIGURE_LABEL = "value"
 
 #: The vocabulary whose English words a coded column is shown with (the code itself where a term has none).
 _VOCAB_COLUMN = {"fund_type": vocab.FUND_TYPE, "kind": vocab.MILESTONE_KIND}
@@ -121,12 +120,13 @@ def _fields(table: str, r: pd.Series) -> list[tuple[str, str]]:
                   ("leaders", g("leaders_zh")), ("stage", w("stage")), ("stage as of", g("stage_as_of"))]
     else:
         fields = [("planned", g("planned")), ("kind", w("kind")), ("stage", w("stage")),
-                  ("project", g("project_id"))]
+                  ("of project", g("project_id"))]
     return [(label, value or "—") for label, value in fields]
 
 
 #: Fields whose value is one short code or date: never wrapped (``2025-01/2025-06``, ``land acquired``).
-_NOWRAP_FIELDS = frozenset({"measure", "status", "stage", "period", "as of", "stage as of", "planned", "funds"})
+_NOWRAP_FIELDS = frozenset({"measure", "status", "stage", "period", "as of", "stage as of", "planned", "funds",
+                            "of project"})
 
 
 def _breakable_code(code: str):
@@ -158,7 +158,9 @@ def _values(table: str, r: pd.Series) -> list[tuple[str, str, str, str]]:
         if not raw and _missing(r.get(val_col)):
             continue
         unit = unit_spec[1:] if unit_spec.startswith("=") else r.get(unit_spec)
-        label = _MILESTONE_FIGURE_LABEL if table == "milestones" else _FIGURE_LABEL.get(raw_col, raw_col)
+        label = _FIGURE_LABEL.get(raw_col, raw_col)
+        if table == "milestones":  # its raw is the planned month as written; its value an amount, if any
+            label = "value" if not _missing(r.get(val_col)) else "planned as written"
         out.append((label, raw, format_value(r.get(val_col), unit), _text(r.get(q_col)) if q_col else ""))
     return out
 
@@ -175,7 +177,7 @@ def _row_view(table: str, r: pd.Series) -> dict:
     return {"table": table, "id": _text(r.get(_ID_COLUMN[table])), "fields": _field_views(table, r, fields),
             "what": "; ".join(f"{label}: {value}" for label, value in fields),
             "values": values,
-            "figures": [{"label": label, "raw": raw, "shown": shown or "no value",
+            "figures": [{"label": label, "raw": raw, "shown": shown or ("" if table == "milestones" else "no value"),
                          "qualifier": qualifier_words(q)} for label, raw, shown, q in values],
             "value": "; ".join(f"{label} {shown}" for label, _, shown, _ in values if shown),
             "raw": " · ".join(raw for _, raw, _, _ in values if raw),
