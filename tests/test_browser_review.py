@@ -1,8 +1,10 @@
 """review.html in a real browser: headless Chromium (Debian's `chromium`) driven by Playwright opens the review page
 of a hand-built draft (synthetic rows; tests/test_extract_cli.py) from file:// and checks: no console error, no
 request outside the file, no script from the document runs (a hostile line and note show as text), each figure
-a row cites is a <mark> whose title gives value, unit, qualifier and status, the uncertain row is flagged, the
-summary counts the rows, the filter hides the lines without figures, and nothing is wider than the page at 1280 px
+a row cites is a <mark> whose title gives value, unit, qualifier and status, the uncertain row is flagged, each
+row shows its labelled fields (a fund's sponsor, type, number, status; a project's investor, lead unit, leaders,
+stage and stage as-of) and its labelled figures with their qualifiers in words, no code, label or quality word is
+broken across lines, the summary counts the rows and stands apart from the next line, the filter hides the lines without figures, and nothing is wider than the page at 1280 px
 (a laptop) and 390 px (a phone). In CI (CI set) a missing browser is a failure, not a skip."""
 
 from __future__ import annotations

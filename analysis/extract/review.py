@@ -2,8 +2,13 @@
 
 A person checks a draft here, line by line: every figure is a ``<mark>`` whose title gives the value, unit,
 qualifier and status the row holds (a figure found with no row proposed from it is marked too, in grey), and
-under each line a table lists the rows proposed from it (table, indicator, value with unit, qualifier, status,
-period, quality, note). Uncertain and damaged rows, and their marks, are flagged. At the top: rows per table, the
+under each line a table lists the rows proposed from it: the row, what it is about as labelled fields (an
+observation's indicator, measure, status and period; a fund's sponsor, type, number, status and as-of date; a
+stake's investor and investee; a project's name, investor, lead unit, leaders, stage and stage as-of; a
+milestone's planned month, kind and stage), each figure labelled (level, growth, size, committed, paid-in, amount,
+stake, investment, land) with its qualifier in words, the quality and the note. Codes are shown as words
+(``at_least`` → ``at least``) and a cell wraps at spaces only, never inside a word. Uncertain and damaged rows,
+and their marks, are flagged. At the top: rows per table, the
 number of uncertain and damaged rows, the new indicators, and a check box that shows only the lines with figures.
 
 The page is self-contained (inline style, no script, no request: the content security policy says so, as the
