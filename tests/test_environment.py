@@ -51,3 +51,34 @@ def test_notebooks_are_stored_without_outputs():
             if cell["cell_type"] == "code" and (cell.get("outputs") or cell.get("execution_count")):
                 dirty.append(f"{path.name} cell {i}")
     assert not dirty, "notebooks must be stored without outputs (run `nbstripout` or clear outputs): " + ", ".join(dirty)
+
+
+def _name(requirement: str) -> str:
+    """A distribution's name as pip compares them (PEP 503: lower case, runs of -_. as one -)."""
+    import re
+
+    return re.sub(r"[-_.]+", "-", re.split(r"[=<>!~;\[ ]", requirement, maxsplit=1)[0]).lower()
+
+
+def test_the_lock_file_pins_what_each_locked_package_needs():
+    """requirements-lock.txt is closed: every dependency of a locked package (as installed here, markers
+    evaluated, no extras) is locked too; e.g. dask and distributed bring cloudpickle, toolz, msgpack, tblib, zict."""
+    import importlib.metadata as md
+
+    from packaging.requirements import Requirement
+
+    lock = {_name(l): l.split("==")[1].strip() for l in (config.PROJECT_ROOT / "requirements-lock.txt").read_text()
+            .splitlines() if l.strip() and not l.startswith("#")}
+    for needed in ("dask", "distributed", "cloudpickle", "toolz", "msgpack", "tblib", "zict", "partd"):
+        assert needed in lock, f"requirements-lock.txt: expected a pin of {needed}"
+    missing = []
+    for name in sorted(lock):
+        try:
+            dist = md.distribution(name)
+        except md.PackageNotFoundError:
+            continue  # not installed here (e.g. the benchmark extra)
+        for text in dist.requires or []:
+            req = Requirement(text)
+            if (req.marker is None or req.marker.evaluate({"extra": ""})) and _name(req.name) not in lock:
+                missing.append(f"{name} needs {req.name}")
+    assert not missing, "requirements-lock.txt: not pinned: " + "; ".join(missing)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: A made-up work report (synthetic): the hand-built draft's rows cite its lines.
 SAMPLE_LINES = ["示例县2025年工作总结", "全年完成固定资产投资 120 亿元，同比增长8.5%。", "",
-                "设立产业基金1支，总规模5亿元。", "1 示例项目 总投资 3 亿元 用地 50 亩 6月开工",
+                "设立产业基金1支，总规模5亿元，已认缴超2亿元。", "1 示例项目 总投资 3 亿元 用地 50 亩 6月开工",
                 "新增示例指标 7 个。"]
 NEW_INDICATOR = "new_0a1b2c"
 
@@ -48,12 +49,14 @@ def sample_draft(doc: str = "sample.txt", lines: list[str] | None = None, note: 
          "note": "indicator not in the codebook"}])
     funds = pd.DataFrame([{"fund_id": f"{stem}-f01", "region": "Sampleland", "sponsor": "示例县", "fund_type": "industry",
                            "n_funds": 1, "status": "new", "currency": "yuan", "total_size": 5e8,
-                           "total_size_qualifier": "exact", "total_size_raw": "5亿元", "as_of": "2025", "doc": doc,
+                           "total_size_qualifier": "exact", "total_size_raw": "5亿元", "committed": 2e8,
+                           "committed_qualifier": "at_least", "committed_raw": "超2亿元", "as_of": "2025", "doc": doc,
                            "line": 4}])
     projects = pd.DataFrame([{"project_id": f"{stem}-p01", "region": "Sampleland", "table_row": 1, "name_zh": "示例项目",
                               "name_en": "Sample project", "sector": "other", "total_investment": 3e8,
                               "total_investment_qualifier": "exact", "total_investment_raw": "3亿元", "land": 50,
-                              "land_unit": "mu", "land_raw": "50亩", "stage": "unknown", "stage_as_of": "2025",
+                              "land_unit": "mu", "land_raw": "50亩", "investor_zh": "示例集团", "stage": "land_acquired",
+                              "stage_as_of": "2025", "leaders_zh": "张三;李四", "lead_unit_zh": "示例县发改局",
                               "doc": doc, "line": 5}])
     milestones = pd.DataFrame([{"milestone_id": f"{stem}-p01-m01", "project_id": f"{stem}-p01", "planned": "2025-06",
                                 "kind": "construction_start", "stage": "construction",
@@ -184,9 +187,31 @@ def test_review_marks_figures_no_row_took(tmp_path, monkeypatch):
     monkeypatch.setattr(review, "find_figures", figures)
     page = review.render_review(sample_draft(lines=SAMPLE_LINES + ["新投产企业2023家"]))
     assert '<mark class="fig norow" title="figure 1, qualifier exact, level; no row proposed from it">1支</mark>' in page
-    assert page.count(">5亿元</mark>") == 1 and 'title="funds sample-f01: 500,000,000 yuan (5 亿)' in page
+    assert page.count(">5亿元</mark>") == 1 and 'title="funds sample-f01: size 500,000,000 yuan (5 亿)' in page
+    assert 'title="funds sample-f01: committed 200,000,000 yuan (2 亿), qualifier at least, status new">超2亿元</mark>' \
+        in page
     assert ('<mark class="fig norow damaged" title="figure (no value), qualifier exact, level; no row proposed from '
             'it; damaged: 2023 artefact">2023家</mark>') in page
+
+
+def test_review_does_not_mark_a_size_class():
+    """亿元以上 after a count noun (签约亿元以上项目25个) is a size class, not an amount: only the count is marked."""
+    from analysis.extract.review import render_review
+
+    page = render_review(sample_draft(lines=SAMPLE_LINES + ["签约亿元以上项目25个。"]))
+    line = page[page.index('id="doc1-L7"'):]
+    text = line[line.index('<span class="rv-t">') + len('<span class="rv-t">'):line.index("</span></p>")]
+    assert re.sub(r"<mark [^>]*>(.*?)</mark>", r"[\1]", text) == "签约亿元以上项目[25个]。"
+
+
+def test_review_shows_codes_as_words():
+    from analysis.extract.review import code_words, qualifier_words
+
+    assert [qualifier_words(q) for q in ("at_least", "just_under", "more_than", "exact", "")] == [
+        "at least", "just under", "more than", "exact", ""]
+    assert code_words("framework_signed") == "framework signed" and code_words("negotiation") == "negotiation"
+    assert code_words("industry", "fund_type") == "industry fund"
+    assert code_words("construction_start", "kind") == "construction starts"
 
 
 def test_merge_drafts_keeps_every_row_and_refuses_two_documents_of_one_name():

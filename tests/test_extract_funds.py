@@ -187,3 +187,12 @@ def test_rows_load_groups(tmp_path, seed_rows):
     ds = load_dataset(tmp_path)
     assert ds.funds["n_funds"].tolist() == [10, 1, 3, 1, 2, 3]
     assert ds.equity_stakes.iloc[0]["stake_pct"] == 20
+
+
+@pytest.mark.parametrize("verb, status", [("新组建", "new"), ("已组建", "new"), ("拟组建", "planned"), ("计划组建", "planned")])
+def test_set_up_verbs_give_the_fund_status(verb, status):
+    """A synthetic sentence (a made-up city's bulletin): 新组建 reports a fund set up, 拟组建 a plan."""
+    funds, _, _ = funds_from_lines([f"市产业投资集团{verb}并购基金2只,认缴规模30亿元,首期实缴6亿元。"],
+                                   DocumentInfo("x.txt", region="Dongchuan", published="2025-07-20"))
+    assert funds[["status", "fund_type", "n_funds", "committed", "paid_in"]].values.tolist() == [
+        [status, "merger", 2, 3e9, 6e8]]

@@ -84,25 +84,71 @@ def test_grid_config(tmp_path):
         runner.load_grid(cfg, {})
 
 
+@pytest.fixture(scope="module")
+def dask_cluster():
+    """A Dask LocalCluster of 2 worker processes (one thread each) shared by this module's tests; None without
+    distributed installed."""
+    try:
+        import dask
+        from distributed import LocalCluster
+    except ImportError:
+        yield None
+        return
+    from analysis.runner.dask import LOCAL_CLUSTER_CONFIG
+
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    yield cluster
+    cluster.close()
+
+
+@pytest.fixture(params=["local", "dask"])
+def executor(request):
+    """Where the reports run, for the guarantees that must hold on both: the local executor (one report at a
+    time, in this process) or a Dask cluster (the module's LocalCluster)."""
+    if request.param == "local":
+        return runner.execution.LocalExecutor(1)
+    cluster = request.getfixturevalue("dask_cluster")
+    if cluster is None:
+        pytest.skip("distributed is not installed")
+    from analysis.runner.dask import DaskExecutor
+
+    return DaskExecutor(cluster.scheduler_address)
+
+
+def _cli_executor(executor) -> list[str]:
+    """The command-line options that pick ``executor`` for a runner run in another process."""
+    return ["-j", "1"] if isinstance(executor, runner.execution.LocalExecutor) else ["--local-cluster", "1"]
+
+
+class _Counting:
+    """``executor``, recording the slug of each report it executed, in order."""
+
+    def __init__(self, inner):
+        self.inner, self.seen = inner, []
+        self.ships_folders = inner.ships_folders
+
+    @property
+    def slots(self):
+        return getattr(self.inner, "slots", None) or getattr(self.inner, "jobs_n", None)
+
+    def run(self, tasks):
+        for result in self.inner.run(tasks):
+            self.seen.append(result.job.slug)
+            yield result
+
+
 @pytest.fixture
-def executions(monkeypatch):
-    """Slugs of the reports executed, in order (run with jobs_n=1: one at a time). Counted where the runner stores
-    each result, in this process: the reports themselves run in child processes."""
-    seen = []
-
-    def counting(result, build):
-        seen.append(result.job.slug)
-        return real(result, build)
-
-    real = runner.execution.store_result
-    monkeypatch.setattr(runner.execution, "store_result", counting)  # where the runner calls it from
-    return seen
+def executions(executor):
+    """The executor, counting: ``.seen`` lists the slugs of the reports executed, in order."""
+    return _Counting(executor)
 
 
 def _run_counted(executions, reports, studies_dir, **kwargs) -> list[str]:
-    before = len(executions)
-    assert runner.run(reports_dir=reports, notebooks_dir=studies_dir, progress=False, jobs_n=1, **kwargs) == 0
-    return executions[before:]
+    before = len(executions.seen)
+    assert runner.run(reports_dir=reports, notebooks_dir=studies_dir, progress=False, executor=executions,
+                      **kwargs) == 0
+    return executions.seen[before:]
 
 
 def test_run_publishes_then_skips_unchanged_every_time_then_force(studies_dir, tmp_path, executions, capsys):
@@ -144,12 +190,12 @@ def test_a_manifest_of_the_earlier_runner_saying_skipped_is_not_rerun(studies_di
     assert _manifest(reports)["01-tiny"]["status"] == "ok"
 
 
-def test_failing_study_keeps_last_good_report(studies_dir, tmp_path):
+def test_failing_study_keeps_last_good_report(studies_dir, tmp_path, executor):
     reports = tmp_path / "reports"
-    assert runner.run(reports_dir=reports, notebooks_dir=studies_dir, progress=False) == 0
+    assert runner.run(reports_dir=reports, notebooks_dir=studies_dir, progress=False, executor=executor) == 0
     good = (reports / "01-tiny.html").read_bytes()
     _set_default(studies_dir / "01-tiny.ipynb", "fail", "True")  # same parameters as before: same report slot
-    assert runner.run(reports_dir=reports, notebooks_dir=studies_dir, progress=False) == 1
+    assert runner.run(reports_dir=reports, notebooks_dir=studies_dir, progress=False, executor=executor) == 1
     assert (reports / "01-tiny.html").read_bytes() == good
     row = _manifest(reports)["01-tiny"]
     assert row["status"] == "failed" and "asked to fail" in row["error"] and row["failed_cell"] is not None
@@ -164,9 +210,9 @@ def test_a_kept_failure_is_retried_and_a_fixed_study_is_then_kept(studies_dir, t
     good = (reports / "01-tiny.html").read_bytes()
     _set_default(studies_dir / "01-tiny.ipynb", "fail", "True")
     for _ in range(2):  # a failure is not kept as if it were a report: an unchanged failing study runs again
-        before = len(executions)
-        assert runner.run(reports_dir=reports, notebooks_dir=studies_dir, progress=False, jobs_n=1) == 1
-        assert executions[before:] == ["01-tiny"]
+        before = len(executions.seen)
+        assert runner.run(reports_dir=reports, notebooks_dir=studies_dir, progress=False, executor=executions) == 1
+        assert executions.seen[before:] == ["01-tiny"]
         row = _manifest(reports)["01-tiny"]
         assert row["status"] == "failed" and row["html"] == "01-tiny.html"  # the link shows the last good one
         assert (reports / "01-tiny.html").read_bytes() == good
@@ -176,40 +222,79 @@ def test_a_kept_failure_is_retried_and_a_fixed_study_is_then_kept(studies_dir, t
     assert _manifest(reports)["01-tiny"]["status"] == "ok"
 
 
-def test_a_failing_study_does_not_stop_the_others(studies_dir, tmp_path):
+def test_a_failing_study_does_not_stop_the_others(studies_dir, tmp_path, executor):
     reports = tmp_path / "reports"
+    if isinstance(executor, runner.execution.LocalExecutor):
+        executor = runner.execution.LocalExecutor(2)
     status = runner.run(grid=[{"x": 1}, {"fail": True}], reports_dir=reports, notebooks_dir=studies_dir,
-                        progress=False, jobs_n=2)
+                        progress=False, executor=executor)
     assert status == 1
     statuses = sorted(r["status"] for r in _manifest(reports).values())
     assert statuses == ["failed", "ok"]
 
 
-def test_killed_run_leaves_previous_reports(studies_dir, tmp_path):
-    reports = tmp_path / "reports"
+def _published(reports: Path) -> dict[str, bytes]:
+    """The report files, manifest and index in ``reports``, with their contents."""
+    return {p.name: p.read_bytes() for p in reports.iterdir() if p.is_file() and p.suffix in (".html", ".json")}
+
+
+def _start_slow_rerun(studies_dir: Path, reports: Path, executor, **popen) -> tuple[dict, subprocess.Popen]:
+    """Publish the tiny study, then start a rerun in another process (own session) whose report sleeps 30 s,
+    and wait until it is building (bounded): what was published, and the process."""
     assert runner.run(reports_dir=reports, notebooks_dir=studies_dir, progress=False) == 0
-    snapshot = {p.name: p.read_bytes() for p in reports.iterdir() if p.is_file() and p.suffix in (".html", ".json")}
+    snapshot = _published(reports)
     _set_default(studies_dir / "01-tiny.ipynb", "sleep", "30.0")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "analysis.runner", "--notebooks", str(studies_dir), "-o", str(reports), "--no-progress"],
-        start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [sys.executable, "-m", "analysis.runner", "--notebooks", str(studies_dir), "-o", str(reports), "--no-progress",
+         *_cli_executor(executor)], start_new_session=True, **popen)
     deadline = time.time() + 60
     while time.time() < deadline and not list(reports.glob(".build-*")):
         time.sleep(0.2)  # wait until the run has planned and started building (the study then sleeps 30 s)
-    time.sleep(2.0)
-    assert proc.poll() is None, "the run ended before it could be killed"
+    time.sleep(2.5)
+    assert proc.poll() is None, "the run ended before it could be stopped"
+    return snapshot, proc
+
+
+def test_killed_run_leaves_previous_reports(studies_dir, tmp_path, executor):
+    reports = tmp_path / "reports"
+    snapshot, proc = _start_slow_rerun(studies_dir, reports, executor, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
-    after = {p.name: p.read_bytes() for p in reports.iterdir() if p.is_file() and p.suffix in (".html", ".json")}
-    assert after == snapshot
+    assert _published(reports) == snapshot
 
 
-def test_second_run_is_locked_out(studies_dir, tmp_path):
+def test_second_run_is_locked_out(studies_dir, tmp_path, executor):
     reports = tmp_path / "reports"
     reports.mkdir()
     with FileLock(str(reports / ".lock")):
-        assert runner.run(reports_dir=reports, notebooks_dir=studies_dir, progress=False) == runner.EXIT_LOCKED
+        assert runner.run(reports_dir=reports, notebooks_dir=studies_dir, progress=False,
+                          executor=executor) == runner.EXIT_LOCKED
     assert not (reports / "index.html").exists()
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGINT"])
+def test_sigterm_or_ctrl_c_stops_cleanly(studies_dir, tmp_path, executor, how):
+    """A run stopped by SIGTERM (or Ctrl-C) midway: its tasks are cancelled, the last good reports and the index
+    stay as they were, the lock is released, no build folder is left, and it exits 143 (130)."""
+    reports = tmp_path / "reports"
+    snapshot, proc = _start_slow_rerun(studies_dir, reports, executor, stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, text=True)
+    try:
+        t0 = time.time()
+        proc.send_signal(getattr(signal, how))
+        out, err = proc.communicate(timeout=25)
+        assert time.time() - t0 < 20, "the run did not stop promptly"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    assert proc.returncode == (143 if how == "SIGTERM" else 130), err
+    assert "stopped by" in err and "last good reports stay" in err
+    assert _published(reports) == snapshot
+    assert not list(reports.glob(".build-*"))
+    with FileLock(str(reports / ".lock")).acquire(timeout=0):  # released
+        pass
 
 
 def test_warnings_go_to_the_log_never_into_the_report(tmp_path, capsys):

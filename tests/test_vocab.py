@@ -131,7 +131,10 @@ def test_components_and_pairs_of_the_embedded_list():
     ds = load_dataset()
     assert vocab.components(ds, "fixed_asset_investment") == ("government_investment", "industrial_investment")
     assert vocab.components(None, "fixed_asset_investment") == vocab.components(ds, "fixed_asset_investment")
-    assert vocab.count_value_pairs(ds) == {"new_start_projects": "new_start_projects_investment"}
+    assert vocab.count_value_pairs(ds) == {
+        "funds_and_major_projects": "funds_and_major_projects_total_investment",
+        "new_start_projects": "new_start_projects_investment",
+        "signed_projects_100m_plus": "signed_projects_100m_plus_investment"}
     assert vocab.totals(ds) == ("fixed_asset_investment",)
     assert vocab.components(ds, "gdp") == ()
 

@@ -33,7 +33,8 @@ from .. import config
 from ..schema import table_meta
 from .core import DRAFT_TABLES, Draft, DocumentInfo, empty_table
 
-__all__ = ["write_draft", "merge_drafts", "document_row", "DraftFolderError", "MARKER", "NEW_INDICATOR_COLUMNS"]
+__all__ = ["write_draft", "merge_drafts", "document_row", "is_draft", "DraftFolderError", "MARKER",
+           "NEW_INDICATOR_COLUMNS"]
 
 #: The marker file of a draft folder (JSON: who wrote it and the SHA-256 of each file).
 MARKER = ".investment-extract.json"
@@ -44,6 +45,23 @@ NEW_INDICATOR_COLUMNS = ["indicator", "indicator_zh", "description_en", "unit"]
 
 class DraftFolderError(RuntimeError):
     """The destination folder cannot take the draft (a folder of the user's own, or an edited draft)."""
+
+
+def is_draft(folder: str | Path | None) -> bool:
+    """Whether ``folder`` is a draft dataset folder written by ``investment-extract`` (it holds :data:`MARKER`).
+
+    Parameters
+    ----------
+    folder : str, path or None
+        A dataset folder; None (the embedded dataset) is not a draft.
+
+    Returns
+    -------
+    bool
+        True when ``folder/.investment-extract.json`` is a file. The marker is not read: a draft edited since it
+        was written is still a draft.
+    """
+    return folder is not None and (Path(folder) / MARKER).is_file()
 
 
 # --- the documents table ----------------------------------------------------------------------------------

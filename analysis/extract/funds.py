@@ -32,6 +32,7 @@ import pandas as pd
 from ..schema import table_meta
 from ..units import QuantityParseError, parse_chinese_number, parse_quantity
 from ..vocab import FUND_TYPE
+from .context import PAST_PLAN, month_end_date, section_years
 from .core import DocumentInfo, empty_table
 
 __all__ = ["funds_from_lines", "money_figures", "Money", "as_of_period", "doc_stem", "Stream", "sentence_streams",
@@ -102,8 +103,13 @@ def doc_stem(doc: str) -> str:
 _THIS_YEAR = ("今年", "全年", "年内", "本年", "年度")
 
 
-def as_of_period(published: str | None, text: str = "") -> str:
-    """The period a figure refers to: the document's year for 今年/全年/年内, else its date as given.
+#: 截至6月底 / 截至2024年6月末: a stock at the last day of that month.
+_MONTH_END = re.compile(r"截至\s*(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?:底|末)")
+
+
+def as_of_period(published: str | None, text: str = "", context_year: int | None = None) -> str:
+    """The period a figure refers to: the date of 截至6月底 (its last day, codebook rule 7), the document's year
+    for 今年/全年/年内, else its date as given.
 
     Parameters
     ----------
@@ -111,15 +117,23 @@ def as_of_period(published: str | None, text: str = "") -> str:
         Publication date, YYYY, YYYY-MM or YYYY-MM-DD; None when unknown (then ``unknown``).
     text : str
         The sentence of the figure.
+    context_year : int, optional
+        The year of the section the sentence stands in (:func:`analysis.extract.context.section_years`): under
+        一、2024年工作回顾 a fund reported without a date word is as of 2024, not the date published.
     """
+    month_end = _MONTH_END.search(text)
+    if month_end and (month_end.group("y") or published) and 1 <= int(month_end.group("m")) <= 12:
+        return month_end_date(int(month_end.group("y") or published[:4]), int(month_end.group("m")))
     if not published:
         return "unknown"
     if any(w in text for w in _THIS_YEAR):
-        return published[:4]
-    if "去年" in text:
+        return str(context_year or published[:4])
+    if "去年" in text or "过去一年" in text:
         return str(int(published[:4]) - 1)
     if "明年" in text:
         return str(int(published[:4]) + 1)
+    if context_year and str(context_year) != published[:4]:
+        return str(context_year)
     return published
 
 
@@ -133,6 +147,7 @@ class Stream:
 
     text: str
     pieces: list[tuple[int, int, int, int]] = field(default_factory=list)
+    year: int | None = None  # the year of the section it stands in (context.section_years)
 
     def locate(self, pos: int) -> tuple[int, int]:
         """(1-based line, offset in that line) of text offset ``pos``."""
@@ -174,7 +189,8 @@ def sentence_streams(lines: list[str]) -> list[Stream]:
 
 #: Chinese fund words -> fund_type, longest first; the bare 基金 is the untyped fund.
 _TYPE_WORDS = sorted(((w, t.code) for t in FUND_TYPE for w in t.zh), key=lambda x: -len(x[0]))
-_TYPE_WORDS += [("引导基金", "guidance"), ("天使基金", "venture"), ("创投基金", "venture")]
+_TYPE_WORDS += [("引导基金", "guidance"), ("天使基金", "venture"), ("天使投资基金", "venture"), ("创投基金", "venture"),
+                ("创业投资基金", "venture"), ("风险投资基金", "venture"), ("风投基金", "venture")]
 _TYPE_RE = "|".join(re.escape(w) for w, _ in sorted(_TYPE_WORDS, key=lambda x: -len(x[0])))
 _TYPE_OF = dict(_TYPE_WORDS)
 _CN_NUM = "零〇一二两三四五六七八九十百千"
@@ -184,10 +200,16 @@ _COUNT_AFTER = re.compile(_FUND_WORD + r"\s*" + _COUNT)            # 母基金1�
 _COUNT_BEFORE = re.compile(r"(?P<n>\d+|[" + _CN_NUM + r"]+)\s*(?P<cu>支|只)\s*" + _FUND_WORD)  # 2只母基金
 _HOLDING_VERBS = ("新增", "新设", "设立", "拥有", "设有", "参与", "组建", "共有", "累计", "已有", "现有")
 _SET_UP = ("设立", "组建", "新设")
-_SIZE_KEYS = {"committed": re.compile(r"认缴(?:规模|金额|出资额?)?(?:达到|达|为)?\s*$"),
-              "paid_in": re.compile(r"实缴(?:规模|金额|出资额?)?(?:达到|达|为)?\s*$"),
+_SIZE_KEYS = {"committed": re.compile(r"认缴(?:规模|金额|资金|资本|出资额?)?(?:达到|达|为)?\s*$"),
+              "paid_in": re.compile(r"实缴(?:规模|金额|资金|资本|出资额?)?(?:达到|达|为)?\s*$"),
               "total_size": re.compile(r"(?:总规模|合计规模|规模)(?:达到|达|为|约为)?\s*$")}
-_STATUS_WORDS = (("new", ("新增", "新设")), ("planned", ("拟", "计划", "设立", "将", "筹建", "组建")))
+_STATUS_WORDS = (("new", ("新增", "新设", "新成立", "新组建", "新建立", "已设立", "已组建", "已成立")), ("planned", ("拟", "计划", "设立", "将", "筹建", "组建")))
+#: One more fund of the kind just reported (另设立天使投资基金1支): the status of the fund before it in the sentence
+#: group, else ``new`` (an act reported, not a plan).
+_ANOTHER = re.compile(r"另(?:行)?(?:设立|设|成立|组建)|又(?:设立|成立|组建)|再(?:设立|成立|组建)|同时(?:设立|成立|组建)")
+#: A government's own contribution to the fund (其中县财政出资3亿元): the funds table has no column for it, so it
+#: stays an observation (indicator fund_government_contribution) and the fund row's note names it.
+_GOVERNMENT_SHARE = re.compile(r"(?:[省市县区]级?)?(?:财政|政府)(?:出资|注资)(?:资金)?(?:达到|达|为)?\s*$")
 _ORG_RE = re.compile(r"[\u4e00-\u9fff]{0,14}?(?:集团|有限公司|股份有限公司|公司|国资平台|政府)")
 _ORG_LEAD = ("今年", "目前", "截至目前", "其中", "由", "该", "依托", "积极", "通过", "年初", "去年")
 
@@ -250,7 +272,14 @@ def _sizes(clause: str, offset: int) -> dict[str, tuple[Money, tuple[int, int]]]
     return out
 
 
-def _status(text: str) -> str:
+def _status(text: str, previous: str | None = None) -> str:
+    """Fund status by the words of ``text``; 另设立 (one more) takes ``previous``, the status of the fund reported
+    before it in the sentence group, else ``new``; a set-up verb after a word of the past (累计设立, 先后组建:
+    :data:`analysis.extract.context.PAST_PLAN`) is ``existing``, not ``planned``."""
+    if _ANOTHER.search(text):
+        return previous or "new"
+    if PAST_PLAN.search(text) and not any(w in text for w in _STATUS_WORDS[0][1]):
+        return "existing"  # 累计设立子基金8支: set up by the as-of date, not announced
     for status, words in _STATUS_WORDS:
         if any(w in text for w in words):
             return status
@@ -269,12 +298,22 @@ def _org_names(text: str) -> list[str]:
     return out
 
 
+#: A fund that is the subject of a set-up verb (区产业引导基金累计设立子基金8支): it sponsors the funds it sets up.
+_FUND_SUBJECT = re.compile(rf"(?P<name>[\u4e00-\u9fff]{{0,10}}?(?:{_TYPE_RE}))\s*"
+                           r"(?:累计|已经|已|先后|共|新|陆续|另)?(?:设立|组建|发起|出资|参股|投资)")
+
+
 class _Sponsors:
-    """Who a fund sentence is about: the organisation named before it, 该集团 / 集团 resolved to the last group
-    (集团) the document named, 政府 to the region's government."""
+    """Who a fund sentence is about, as the text says it: the organisation named before it, 该集团 / 集团 resolved
+    to the last group (集团) the document named, 政府 to the region's government, a fund that sets up the funds
+    (区产业引导基金累计设立子基金8支) as written; a count of all the region's funds with no one named (全市共有基金72支)
+    to the region, sponsor not named; else :attr:`unnamed` (``<region> (sponsor not named)``), never a guessed
+    government."""
 
     def __init__(self, region: str | None):
         self.government = f"{region} government" if region else "unknown"
+        self.region_wide = f"{region or 'unknown'} (all funds of the region; sponsor not named)"
+        self.unnamed = f"{region or 'unknown'} (sponsor not named)"
         self.last = ""
 
     def before(self, text: str, pos: int) -> str:
@@ -283,12 +322,35 @@ class _Sponsors:
             if name.endswith("集团"):
                 last = name
             found = self.government if name.endswith("政府") else (name or last)
-        return found or last or self.government
+        if not found and (fund := self.fund_before(text, pos)):
+            return fund
+        if not found and re.search(r"全[市县区省]", text[:pos]):
+            return self.region_wide
+        return found or last or self.unnamed
+
+    @staticmethod
+    def fund_before(text: str, pos: int) -> str:
+        """The fund that sets up the funds at ``pos`` (区产业引导基金 in 区产业引导基金累计设立子基金8支), else ''."""
+        hits = [m.group("name") for m in _FUND_SUBJECT.finditer(text, 0, pos + 1)]
+        name = hits[-1] if hits else ""
+        for lead in _ORG_LEAD:
+            name = name.removeprefix(lead)
+        return name
 
     def read(self, text: str) -> None:
         groups = [n for n in _org_names(text) if n.endswith("集团")]
         if groups:
             self.last = groups[-1]
+
+
+def _sponsor_note(sponsor: str, sponsors: _Sponsors, clause: str, first: int) -> str:
+    """What the note says of a sponsor the text does not name, or names as a fund ('' otherwise)."""
+    if sponsor == sponsors.unnamed:
+        return "; sponsor not named in the text"
+    if sponsor == sponsors.fund_before(clause, first):
+        return (f"; sponsor as written: {sponsor}, the fund that sets these funds up (its owner not named; "
+                "part_of empty: no row of its own)")
+    return ""
 
 
 # --- rows --------------------------------------------------------------------------------------------------
@@ -306,8 +368,13 @@ def _set_size(row: dict, key: str, fig: Money) -> None:
     row["currency"] = fig.currency
 
 
+def _government_shares(clause: str) -> list[Money]:
+    """Figures of a government's own contribution in a fund clause (其中县财政出资3亿元)."""
+    return [f for f in money_figures(clause) if _GOVERNMENT_SHARE.search(clause[max(0, f.start - 10):f.start])]
+
+
 def _fund_rows(clause: str, offset: int, stream: Stream, info: DocumentInfo, sponsors: _Sponsors,
-               next_id) -> tuple[list[dict], set[Span]]:
+               next_id, previous: str | None = None) -> tuple[list[dict], set[Span]]:
     mentions = _counted_mentions(clause, offset)
     sizes = _sizes(clause, offset)
     claimed = {stream.span(*m.span) for m in mentions if m.span} | {stream.span(*s) for _, s in sizes.values()}
@@ -327,8 +394,8 @@ def _fund_rows(clause: str, offset: int, stream: Stream, info: DocumentInfo, spo
         first = mentions[0].span[0] - offset
     anchor = min([s[0] for _, s in sizes.values()] + [m.span[0] for m in mentions if m.span] or [offset + first])
     line = stream.locate(anchor)[0]
-    status = _status(_subclause(clause, first))
-    as_of = as_of_period(info.published, stream.text)
+    status = _status(_subclause(clause, first), previous)
+    as_of = as_of_period(info.published, stream.text, stream.year)
     sponsor = sponsors.before(clause, first)
     group_note = "; ".join(f"{m.word} {m.n}" for m in mentions if m.n) if len(mentions) > 1 else mentions[0].word
     top_type = mentions[0].fund_type if len({m.fund_type for m in mentions}) == 1 else "mixed"
@@ -337,6 +404,10 @@ def _fund_rows(clause: str, offset: int, stream: Stream, info: DocumentInfo, spo
                     f"extracted: {group_note}" + ("; n_funds summed" if len(mentions) > 1 else ""))
     if top_type == "platform":
         top["note"] += "; fund type not stated"
+    top["note"] += _sponsor_note(sponsor, sponsors, clause, first)
+    for fig in _government_shares(clause):
+        top["note"] += (f"; government contribution {fig.raw} (财政出资, no column in funds): an observation "
+                        "with indicator fund_government_contribution")
     for key, (fig, _) in sizes.items():
         _set_size(top, key, fig)
     rows = [top]
@@ -344,6 +415,9 @@ def _fund_rows(clause: str, offset: int, stream: Stream, info: DocumentInfo, spo
         rows += [_fund_row(info, next_id(), sponsor, m.fund_type, m.n, status, line, as_of, m.word,
                            part_of=top["fund_id"]) for m in mentions]
     rows += _set_up_rows(clause, offset, first, stream, info, sponsor, as_of, next_id)
+    for row in rows[1:]:
+        if row["sponsor"] == sponsors.unnamed:
+            row["note"] += "; sponsor not named in the text"
     return rows, claimed
 
 
@@ -368,6 +442,30 @@ _STAKE_RE = re.compile(r"(?:持股|占股|股权比例|股比)(?:比例)?(?:为|
 _N_INVEST_RE = re.compile(r"股权投资项目\s*(?P<n>\d+|[" + _CN_NUM + r"]+)\s*(?:个|项)")
 
 
+_INVESTEE_RE = re.compile(r"(?:参股|入股|投资|注资|增资|控股|收购)(?P<name>[^，,。；;、:：（(\s]{2,40}?)"
+                          r"(?=持股|占股|[，,。；;、:：（(\s]|$)")
+_INVESTEE_END = ("公司", "集团", "企业", "银行", "中心", "研究院", "基金", "合伙)", "合伙）")
+
+
+def _investee(clause: str, pos: int) -> str | None:
+    """The firm a stake is in: the name after 参股/入股/投资/注资/控股 (after 出资 at ``pos``) up to the
+    punctuation (集团出资8000万元参股青河新能源科技有限公司,持股35% → 青河新能源科技有限公司), when it ends
+    like an organisation's name; else None."""
+    for m in _INVESTEE_RE.finditer(clause, max(pos, 0)):
+        name = m.group("name")
+        if name.endswith(_INVESTEE_END):
+            return name
+    return None
+
+
+def _named_investee(line_text: str, investor: str) -> str | None:
+    """Fallback: the first company the line names that is not the investor (浙江头门港海缆能源科技有限公司注册成立,
+    …出资6000万元,持股百分之二十); words glued before it by a figure (万元参股) are cut off."""
+    names = [re.sub(r"^(?:[万亿千]?美?元)?(?:参股|入股|投资|注资|控股)?", "", name) for name in _org_names(line_text)]
+    names = [n for n in names if len(n) > 2 and n != investor and not n.endswith(("政府", "平台", "集团"))]
+    return names[0] if names else None
+
+
 def _stake_row(clause: str, offset: int, stream: Stream, info: DocumentInfo, sponsors: _Sponsors,
                key: str, line_text: str) -> tuple[dict | None, set[Span]]:
     pos = clause.find("出资")
@@ -377,7 +475,7 @@ def _stake_row(clause: str, offset: int, stream: Stream, info: DocumentInfo, spo
         return None, set()
     claimed = set()
     row = {"stake_id": key, "region": info.region or "unknown", "investor": sponsors.before(clause, pos),
-           "investee": None, "n_investments": 1, "as_of": as_of_period(info.published, stream.text), "doc": info.doc}
+           "investee": None, "n_investments": 1, "as_of": as_of_period(info.published, stream.text, stream.year), "doc": info.doc}
     anchor = None
     if amounts:
         fig = amounts[0]
@@ -396,9 +494,7 @@ def _stake_row(clause: str, offset: int, stream: Stream, info: DocumentInfo, spo
         claimed.add(stream.span(offset + n.start("n"), offset + n.end()))
         notes.append(f"{row['n_investments']} equity investments (股权投资项目)")
     else:
-        investee = [name for name in _org_names(line_text) if name and name != row["investor"]
-                    and not name.endswith(("政府", "平台", "集团"))]
-        row["investee"] = investee[0] if investee else None
+        row["investee"] = _investee(clause, pos) or _named_investee(line_text, row["investor"])
     row["line"] = stream.locate(anchor)[0]
     row["note"] = "; ".join(notes)
     return row, claimed
@@ -444,7 +540,10 @@ def funds_from_lines(lines: list[str], info: DocumentInfo) -> tuple[pd.DataFrame
         return f"{stem}-f{next_fund_id.k:02d}"
     next_fund_id.k = 0
 
+    years = section_years(lines, info.published)
     for stream in sentence_streams(lines):
+        stream.year = years[stream.pieces[0][0] - 1]
+        previous: str | None = None  # status of the last fund of the stream (另设立 takes it)
         for offset, clause in _clauses(stream.text):
             if "出资" in clause and re.search("持股|占股|股权投资", clause):
                 line_no = stream.locate(offset)[0]
@@ -454,7 +553,8 @@ def funds_from_lines(lines: list[str], info: DocumentInfo) -> tuple[pd.DataFrame
                     stake_rows.append(row)
                     claimed |= spans
             elif "基金" in clause:
-                rows, spans = _fund_rows(clause, offset, stream, info, sponsors, next_fund_id)
+                rows, spans = _fund_rows(clause, offset, stream, info, sponsors, next_fund_id, previous)
+                previous = rows[0]["status"] if rows else previous
                 fund_rows += rows
                 claimed |= spans
             sponsors.read(clause)

@@ -31,7 +31,7 @@ from ..vocab import MILESTONE_KIND
 from .core import DocumentInfo
 from .funds import doc_stem, money_figures, rows_frame
 
-__all__ = ["projects_from_lines", "TableHeader", "find_header", "milestones_from_text"]
+__all__ = ["projects_from_lines", "TableHeader", "find_header", "milestones_from_text", "content_spans"]
 
 Span = tuple[int, int, int]
 
@@ -45,6 +45,11 @@ _UNIT_RE = {"total_investment_raw": re.compile(r"(?:总投资|投资额|计划�
 _NUMBER = re.compile(r"^(?:\d+(?:\.\d+)?|[/／—－-])$")
 _NAME_STOP = re.compile(r"[;；,，。:：]")
 _TRAILER = re.compile(r"^\s*(?:推荐访问|相关推荐|上一篇|下一篇|免责声明|版权所有|来源[:：])")
+#: Role of each text column a header names (a longer name first: 全年工作目标 before 工作目标).
+_CELL_ROLES = (("投资主体", "investor"), ("投资方", "investor"), ("项目内容", "content"), ("建设内容", "content"),
+               ("进展情况", "progress"), ("全年工作目标", "targets"), ("工作目标", "targets"),
+               ("联系市领导", "leaders"), ("责任领导", "leaders"), ("主责单位", "lead_unit"),
+               ("责任单位", "lead_unit"), ("牵头单位", "lead_unit"))
 _UNIT_SUFFIX = ("区", "局", "委", "办", "集团", "中心", "街道", "镇", "乡", "公司", "政府", "部", "院", "所", "会",
                 "办公室", "指挥部", "管委会")
 
@@ -62,11 +67,15 @@ class TableHeader:
     units : dict of str to str
         Figure columns in the order the header gives them (``total_investment_raw``, ``land_raw``) → unit words
         (``亿元``, ``亩``).
+    cells : list of str
+        Roles of the columns after the figure columns, in the header's order (``investor``, ``content``,
+        ``progress``, ``targets``, ``leaders``, ``lead_unit``; :data:`_CELL_ROLES`).
     """
 
     line: int
     end: tuple[int, int]
     units: dict[str, str] = field(default_factory=dict)
+    cells: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -102,8 +111,18 @@ def find_header(lines: list[str], start: int = 0) -> TableHeader | None:
                 k = lines[j].rfind(w)
                 if k >= 0 and (j + 1, k + len(w)) > end:
                     end = (j + 1, k + len(w))
-        return TableHeader(i + 1, end, {col: unit for _, col, unit in sorted(found)})
+        return TableHeader(i + 1, end, {col: unit for _, col, unit in sorted(found)}, _cell_roles(text))
     return None
+
+
+def _cell_roles(header_text: str) -> list[str]:
+    """Roles of the text columns a header names, in its order (:data:`_CELL_ROLES`)."""
+    found: list[tuple[int, int, str]] = []
+    for word, role in _CELL_ROLES:
+        for m in re.finditer(word, header_text):
+            if not any(a <= m.start() < b for a, b, _ in found):
+                found.append((m.start(), m.end(), role))
+    return [role for _, _, role in sorted(found)]
 
 
 def _tokens(lines: list[str], header: TableHeader) -> list[_Token]:
@@ -232,8 +251,11 @@ _SECTOR_WORDS = (("research", "研究院|中试|研发中心"), ("energy_infrast
                  ("digital_economy", "数字|软件|信息"), ("equipment", "装备|设备|机械|泵"),
                  ("water_infrastructure", "污水|排水|水环境|供水"), ("industrial_park", "产业园|厂房|园区|基地"))
 
+#: Progress words → the stage reached, the latest stage first. The stage vocabulary has no design stage: a design
+#: approved (设计方案已评审) is one of the 前期 steps it counts as ``landed``.
 _STAGE_WORDS = (("production", r"已投产|已竣工投产"), ("construction", r"已开工|正在建设|在建"),
-                ("land_acquired", r"已完成租地|已摘牌|已摘地|已竞得|已完成土地招拍挂"), ("landed", r"已落地"),
+                ("land_acquired", r"已完成租地|已摘牌|已摘地|已竞得|已完成土地招拍挂"),
+                ("landed", r"已落地|(?:设计|规划)?方案已(?:评审|批复|通过)|已完成(?:方案)?设计|已立项|环评已批复"),
                 ("signed", r"已签约|正式协议已签订|已签订正式"), ("framework_signed", r"框架协议已签订|已签订框架协议"))
 
 
@@ -241,14 +263,38 @@ def _sector(name: str) -> str:
     return next((s for s, rx in _SECTOR_WORDS if re.search(rx, name)), "other")
 
 
-def _stage(progress: str, investor: str) -> tuple[str, str]:
-    """Stage reached (a code of the ``stage`` vocabulary) and why."""
+#: Words of a table's title that make its rows projects being attracted (重大招商项目推进责任分解表).
+_ATTRACTING = re.compile(r"招商|招引|洽谈|在谈|拟引进|引进")
+
+
+def table_title(lines: list[str], header: TableHeader, look_back: int = 3) -> str:
+    """The short lines (title, 附件, heading: at most 40 characters, no 。) just before a table's header, at most
+    ``look_back`` non-empty ones, up to the first line of prose; joined by spaces."""
+    out: list[str] = []
+    for text in reversed(lines[:header.line - 1]):
+        text = text.strip()
+        if not text:
+            continue
+        if len(text) > 40 or "。" in text or len(out) == look_back:
+            break
+        out.insert(0, text)
+    return " ".join(out)
+
+
+def _stage(progress: str, investor: str, attracting: bool = True) -> tuple[str, str]:
+    """Stage reached (a code of the ``stage`` vocabulary) and why; with no progress word, ``negotiation`` for a
+    table of projects being attracted (``attracting``: its title says 招商/招引/洽谈), else ``unknown`` (a work
+    report's 重点项目 table does not say how far its projects are)."""
     for stage, rx in _STAGE_WORDS:
         m = re.search(rx, progress)
         if m:
-            return stage, f"stage from 「{m.group(0)}」"
+            early = stage == "landed" and m.group(0) != "已落地"
+            return stage, f"stage from 「{m.group(0)}」" + (" (a 前期 step: no design stage in the vocabulary)"
+                                                           if early else "")
     if investor.startswith("意向"):
         return "planning", "stage planning: investors are candidates (意向企业)"
+    if not attracting:
+        return "unknown", "stage not stated (no progress column or word; the table's title names no attraction)"
     return "negotiation", "stage negotiation: a row of a table of projects being attracted, no later stage stated"
 
 
@@ -336,30 +382,46 @@ def _actions(action: str, offset: int, planned: str, raw: str, clause: str) -> l
 
 
 def _table_rows(lines: list[str], header: TableHeader, info: DocumentInfo, stem: str, k0: int
-                ) -> tuple[list[dict], list[dict], set[Span], int]:
-    """Projects, milestones, claimed spans and the last line of the table under ``header``."""
+                ) -> tuple[list[dict], list[dict], set[Span], int, set[Span]]:
+    """Projects, milestones, claimed spans, the last line of the table under ``header`` and the spans of its
+    content cells (项目内容, 建设内容). A header that names its text columns decides the investor: none when it has
+    no 投资方/投资主体 column."""
     tokens = _tokens(lines, header)
     cols = list(header.units)
     rows = _rows(tokens, len(cols))
     year = info.published[:4] if info.published else None
-    projects, milestones, claimed = [], [], set()
+    projects, milestones, claimed, contents = [], [], set(), set()
     last_line = header.end[0]
+    has_investor = not header.cells or "investor" in header.cells
+    attracting = bool(_ATTRACTING.search(table_title(lines, header)))
     for i, row in enumerate(rows):
         after = row.figures[1]
-        investor = tokens[after].text if after < row.end else ""
+        investor = tokens[after].text if after < row.end and has_investor else ""
         fig_line = tokens[row.figures[0]].line
-        rest = tokens[after + 1:row.end]
+        rest = tokens[after + int(has_investor):row.end]
         content = [t for t in rest if t.line == fig_line]
         frags = _fragments([t for t in rest if t.line != fig_line])
         if i == len(rows) - 1:
-            frags = _last_row(frags)
+            on_line = [t for t in tokens[after:row.end] if t.line == fig_line]
+            # a last row that fills every column on its line ends there: the lines after it are not the table's
+            frags = [] if header.cells and len(on_line) == len(header.cells) else _last_row(frags)
         last_line = max([last_line, fig_line] + [f[-1].line for f in frags])
-        # the next row's 序号 may follow this row's leaders and lead unit on its line: they end this row
-        body, leaders, units = _split_tail(frags)
-        progress, targets = _progress_and_targets(body)
+        on_line = [t for t in tokens[after:row.end] if t.line == fig_line]
+        one_line = _one_line_cells(on_line, header.cells) if not frags and on_line else None
+        if one_line is not None:  # the whole row on one line: its cells by the header's columns
+            investor = " ".join(t.text for t in one_line["investor"])
+            content = one_line["content"]
+            progress = [one_line["progress"]] if one_line["progress"] else []
+            targets = one_line["targets"] or None
+            leaders = [t.text for t in one_line["leaders"]]
+            units = [t.text for t in one_line["lead_unit"]]
+        else:
+            # the next row's 序号 may follow this row's leaders and lead unit on its line: they end this row
+            body, leaders, units = _split_tail(frags)
+            progress, targets = _progress_and_targets(body)
         pid = f"{stem}-p{k0 + i + 1:02d}"
         name = "".join(t.text for t in tokens[row.start + 1:row.figures[0]])
-        stage, why = _stage("".join(t.text for f in progress for t in f), investor)
+        stage, why = _stage("".join(t.text for f in progress for t in f), investor, attracting)
         rec = {"project_id": pid, "region": info.region or "unknown", "table_row": row.number, "name_zh": name,
                "name_en": name, "sector": _sector(name), "investor_zh": investor or None, "stage": stage,
                "stage_as_of": info.published or "unknown", "leaders_zh": ";".join(leaders) or None,
@@ -374,11 +436,46 @@ def _table_rows(lines: list[str], header: TableHeader, info: DocumentInfo, stem:
         claimed.add((tokens[row.start].line, tokens[row.start].start, tokens[row.start].end))
         if not content and not progress:
             notes.append("row has no content or progress (cut off?)")
+        contents |= {(t.line, t.start, t.end) for t in content}
         rec["note"] = "; ".join(notes)
         projects.append(rec)
         if targets:
             milestones += _row_milestones(targets, lines, pid, info, year, claimed)
-    return projects, milestones, claimed, last_line
+    return projects, milestones, claimed, last_line, contents
+
+
+_ROLES = ("investor", "content", "progress", "targets", "leaders", "lead_unit")
+
+
+def _one_line_cells(cells: list[_Token], roles: list[str]) -> dict[str, list[_Token]] | None:
+    """The cells of a row written on one line (``序号 name figures investor progress targets unit``), by the roles
+    of the header's text columns: one token per column when the counts agree; else the investor first, the
+    leaders and lead unit from the end (short CJK names), the targets from the first cell that opens with a month,
+    the progress between. None when the header has no roles, or has a content column and the counts disagree
+    (a long 项目内容 spreads over tokens that cannot be told apart)."""
+    if not roles:
+        return None
+    out: dict[str, list[_Token]] = {r: [] for r in _ROLES}
+    if len(cells) == len(roles):
+        for role, tok in zip(roles, cells):
+            out[role].append(tok)
+        return out
+    if "content" in roles:
+        return None
+    rest = list(cells)
+    if roles[0] == "investor" and rest:
+        out["investor"].append(rest.pop(0))
+    tail_roles = [r for r in roles if r in ("leaders", "lead_unit")]
+    while tail_roles and rest and _is_tail(rest[-1].text):
+        tok = rest.pop()
+        out["leaders" if _is_person(tok.text) and "leaders" in tail_roles else tail_roles[-1]].insert(0, tok)
+    k = next((i for i, t in enumerate(rest) if _MONTH_RE.match(t.text) or re.search(r"年底|年末", t.text)),
+             len(rest))
+    if "targets" in roles:
+        out["targets"] = rest[k:]
+        rest = rest[:k]
+    out["progress" if "progress" in roles else "content"] = rest
+    return out
 
 
 def _progress_and_targets(body: list[list[_Token]]) -> tuple[list[list[_Token]], list[_Token] | None]:
@@ -497,7 +594,7 @@ def projects_from_lines(lines: list[str], info: DocumentInfo) -> tuple[pd.DataFr
     table_lines: set[int] = set()
     while (header := find_header(lines, start)) is not None:
         if header.units:
-            p, m, c, last = _table_rows(lines, header, info, stem, len(projects))
+            p, m, c, last, _ = _table_rows(lines, header, info, stem, len(projects))
             projects, milestones, claimed = projects + p, milestones + m, claimed | c
             table_lines |= set(range(header.line, last + 1))
             start = max(last, header.line)
@@ -506,3 +603,22 @@ def projects_from_lines(lines: list[str], info: DocumentInfo) -> tuple[pd.DataFr
     p, c = _sentence_projects(lines, info, stem, len(projects), table_lines)
     projects, claimed = projects + p, claimed | c
     return rows_frame("projects", projects), rows_frame("milestones", milestones), claimed
+
+
+def content_spans(lines: list[str]) -> set[Span]:
+    """(line, start, end) spans of the content cells (项目内容, 建设内容) of the project tables in ``lines``.
+
+    A table's content column says what a project is to build (建设智能仓储20万平方米): its figures are planned
+    specifications (status ``plan``), whatever the section around the table reports.
+    """
+    out: set[Span] = set()
+    start = 0
+    info = DocumentInfo("table.txt")
+    while (header := find_header(lines, start)) is not None:
+        if not header.units:
+            start = header.line
+            continue
+        *_, last, contents = _table_rows(lines, header, info, "t", 0)
+        out |= contents
+        start = max(last, header.line)
+    return out

@@ -2,8 +2,13 @@
 
 A person checks a draft here, line by line: every figure is a ``<mark>`` whose title gives the value, unit,
 qualifier and status the row holds (a figure found with no row proposed from it is marked too, in grey), and
-under each line a table lists the rows proposed from it (table, indicator, value with unit, qualifier, status,
-period, quality, note). Uncertain and damaged rows, and their marks, are flagged. At the top: rows per table, the
+under each line a table lists the rows proposed from it: the row, what it is about as labelled fields (an
+observation's indicator, measure, status and period; a fund's sponsor, type, number, status and as-of date; a
+stake's investor and investee; a project's name, investor, lead unit, leaders, stage and stage as-of; a
+milestone's planned month, kind and stage), each figure labelled (level, growth, size, committed, paid-in, amount,
+stake, investment, land) with its qualifier in words, the quality and the note. Codes are shown as words
+(``at_least`` → ``at least``) and a cell wraps at spaces only, never inside a word. Uncertain and damaged rows,
+and their marks, are flagged. At the top: rows per table, the
 number of uncertain and damaged rows, the new indicators, and a check box that shows only the lines with figures.
 
 The page is self-contained (inline style, no script, no request: the content security policy says so, as the
@@ -20,7 +25,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .. import config
+from .. import config, vocab
 from ..io import RAW_FIGURES
 from .core import DRAFT_TABLES, Draft
 from .figures import find_figures
@@ -74,39 +79,98 @@ def format_value(value, unit) -> str:
 
 # --- the rows of one line ---------------------------------------------------------------------------------
 
-def _what(table: str, r: pd.Series) -> str:
-    """What a row is about, in a few words."""
+#: What each figure of a table is called in a row's cell (raw column → label).
+_FIGURE_LABEL = {"raw": "level", "yoy_raw": "growth", "total_size_raw": "size", "committed_raw": "committed",
+                 "paid_in_raw": "paid-in", "amount_raw": "amount", "stake_raw": "stake",
+                 "total_investment_raw": "investment", "land_raw": "land"}
+
+#: The vocabulary whose English words a coded column is shown with (the code itself where a term has none).
+_VOCAB_COLUMN = {"fund_type": vocab.FUND_TYPE, "kind": vocab.MILESTONE_KIND}
+
+
+def qualifier_words(code) -> str:
+    """A qualifier in words: ``at_least`` → ``at least``, ``exact`` → ``exact`` (empty when none)."""
+    c = _text(code)
+    if not c:
+        return ""
+    return (vocab.QUALIFIER[c].words or c) if c in vocab.QUALIFIER else c.replace("_", " ")
+
+
+def code_words(code, column: str = "") -> str:
+    """A coded value for a reader: the vocabulary's English words where it has short ones (``fund_type``
+    ``industry`` → ``industry fund``), else the code with spaces for underscores (``just_under`` → ``just
+    under``, ``framework_signed`` → ``framework signed``), so that a cell never has to break inside a code."""
+    c = _text(code)
+    v = _VOCAB_COLUMN.get(column)
+    if v is not None and c in v:
+        return v[c].en
+    return c.replace("_", " ")
+
+
+def _fields(table: str, r: pd.Series) -> list[tuple[str, str]]:
+    """What a row is about, as labelled fields ``(label, value)``; an empty field shows as ``—``."""
     g = lambda c: _text(r.get(c))  # noqa: E731
+    w = lambda c: code_words(r.get(c), c)  # noqa: E731
     if table == "observations":
-        return f"{g('indicator')} ({g('indicator_zh')})" if g("indicator_zh") else g("indicator")
-    if table == "funds":
-        n = f", {g('n_funds')} funds" if g("n_funds") and g("n_funds") != "1" else ""
-        return f"{g('fund_type')} fund of {g('sponsor')}{n}"
-    if table == "equity_stakes":
-        return f"{g('investor')} → {g('investee') or '(not named)'}"
-    if table == "projects":
-        return g("name_zh")
-    return f"{g('kind')}: {g('description_en')}"
+        ind = f"{g('indicator')} ({g('indicator_zh')})" if g("indicator_zh") else g("indicator")
+        fields = [("indicator", ind)] + ([("entity", g("entity"))] if g("entity") else [])
+        fields += [("measure", w("measure")), ("status", w("status")), ("period", g("period"))]
+    elif table == "funds":
+        fields = [("sponsor", g("sponsor")), ("fund type", w("fund_type")), ("funds", g("n_funds")),
+                  ("status", w("status")), ("as of", g("as_of"))]
+    elif table == "equity_stakes":
+        fields = [("investor", g("investor")), ("investee", g("investee")), ("as of", g("as_of"))]
+    elif table == "projects":
+        fields = [("project", g("name_zh")), ("investor", g("investor_zh")), ("lead unit", g("lead_unit_zh")),
+                  ("leaders", g("leaders_zh")), ("stage", w("stage")), ("stage as of", g("stage_as_of"))]
+    else:
+        fields = [("planned", g("planned")), ("kind", w("kind")), ("stage", w("stage")),
+                  ("of project", g("project_id"))]
+    return [(label, value or "—") for label, value in fields]
 
 
-def _values(table: str, r: pd.Series) -> list[tuple[str, str, str]]:
-    """Each figure of a row: (raw as written, value with unit, qualifier)."""
+#: Fields whose value is one short code or date: never wrapped (``2025-01/2025-06``, ``land acquired``).
+_NOWRAP_FIELDS = frozenset({"measure", "status", "stage", "period", "as of", "stage as of", "planned", "funds",
+                            "of project"})
+
+
+def _breakable_code(code: str):
+    """A code, escaped, that may wrap only after an underscore (between its words), never inside a word."""
+    from markupsafe import Markup
+
+    return Markup("_<wbr>").join(code.split("_"))
+
+
+def _field_views(table: str, r: pd.Series, fields: list[tuple[str, str]]) -> list[dict]:
+    """The fields as the template shows them: the indicator's code breakable between its words only, a short
+    code or date kept on one line."""
+    from markupsafe import Markup
+
+    out = []
+    for label, value in fields:
+        if table == "observations" and label == "indicator" and _text(r.get("indicator")):
+            zh = _text(r.get("indicator_zh"))
+            value = _breakable_code(_text(r.get("indicator"))) + (Markup(" ({})").format(zh) if zh else "")
+        out.append({"label": label, "value": value, "nowrap": label in _NOWRAP_FIELDS})
+    return out
+
+
+def _values(table: str, r: pd.Series) -> list[tuple[str, str, str, str]]:
+    """Each figure of a row: (label, raw as written, value with unit, qualifier code)."""
     out = []
     for raw_col, val_col, unit_spec, q_col in _FIGURE_COLUMNS.get(table, []):
         raw = _text(r.get(raw_col))
         if not raw and _missing(r.get(val_col)):
             continue
         unit = unit_spec[1:] if unit_spec.startswith("=") else r.get(unit_spec)
-        shown = format_value(r.get(val_col), unit)
-        if raw_col == "yoy_raw":
-            shown = f"growth {shown}" if shown else "growth"
-        out.append((raw, shown, _text(r.get(q_col)) if q_col else ""))
+        label = _FIGURE_LABEL.get(raw_col, raw_col)
+        if table == "milestones":  # its raw is the planned month as written; its value an amount, if any
+            label = "value" if not _missing(r.get(val_col)) else "planned as written"
+        out.append((label, raw, format_value(r.get(val_col), unit), _text(r.get(q_col)) if q_col else ""))
     return out
 
 
 _STATUS_COLUMN = {"observations": "status", "funds": "status", "projects": "stage", "milestones": "stage"}
-_PERIOD_COLUMN = {"observations": "period", "funds": "as_of", "equity_stakes": "as_of", "projects": "stage_as_of",
-                  "milestones": "planned"}
 _ID_COLUMN = {"observations": "obs_id", "funds": "fund_id", "equity_stakes": "stake_id", "projects": "project_id",
               "milestones": "milestone_id"}
 
@@ -114,11 +178,15 @@ _ID_COLUMN = {"observations": "obs_id", "funds": "fund_id", "equity_stakes": "st
 def _row_view(table: str, r: pd.Series) -> dict:
     values = _values(table, r)
     quality = _text(r.get("quality"))
-    return {"table": table, "id": _text(r.get(_ID_COLUMN[table])), "what": _what(table, r),
-            "values": values, "value": "; ".join(v for _, v, _ in values if v),
-            "raw": " · ".join(raw for raw, _, _ in values if raw),
-            "qualifier": ", ".join(dict.fromkeys(q for _, _, q in values if q)),
-            "status": _text(r.get(_STATUS_COLUMN.get(table, ""))), "period": _text(r.get(_PERIOD_COLUMN[table])),
+    fields = _fields(table, r)
+    return {"table": table, "id": _text(r.get(_ID_COLUMN[table])), "fields": _field_views(table, r, fields),
+            "what": "; ".join(f"{label}: {value}" for label, value in fields),
+            "values": values,
+            "figures": [{"label": label, "raw": raw, "shown": shown or ("" if table == "milestones" else "no value"),
+                         "qualifier": qualifier_words(q)} for label, raw, shown, q in values],
+            "value": "; ".join(f"{label} {shown}" for label, _, shown, _ in values if shown),
+            "raw": " · ".join(raw for _, raw, _, _ in values if raw),
+            "status": _text(r.get(_STATUS_COLUMN.get(table, ""))),
             "quality": quality, "note": _text(r.get("note")),
             "flag": quality if quality in ("uncertain", "damaged") else ""}
 
@@ -148,10 +216,10 @@ def _find_raw(line: str, raw: str, taken: list[tuple[int, int]]) -> tuple[int, i
     return None
 
 
-def _row_mark_title(row: dict, shown: str, qualifier: str) -> str:
-    parts = [shown or "no value", f"qualifier {qualifier or 'exact'}"]
+def _row_mark_title(row: dict, label: str, shown: str, qualifier: str) -> str:
+    parts = [f"{label} {shown or 'no value'}", f"qualifier {qualifier_words(qualifier) or 'exact'}"]
     if row["status"]:
-        parts.append(f"status {row['status']}")
+        parts.append(f"status {code_words(row['status'])}")
     if row["flag"]:
         parts.append(row["flag"] + (f": {row['note']}" if row["note"] else ""))
     return f"{row['table']} {row['id']}: " + ", ".join(parts)
@@ -162,17 +230,18 @@ def _marks(line: str, rows: list[dict]) -> list[_Mark]:
     marks: list[_Mark] = []
     taken: list[tuple[int, int]] = []
     for row in rows:
-        for raw, shown, qualifier in row["values"]:
+        for label, raw, shown, qualifier in row["values"]:
             span = _find_raw(line, raw, taken) if raw else None
             if span:
                 taken.append(span)
-                marks.append(_Mark(*span, _row_mark_title(row, shown, qualifier), ["fig"] + ([row["flag"]] if row["flag"] else [])))
+                classes = ["fig"] + ([row["flag"]] if row["flag"] else [])
+                marks.append(_Mark(*span, _row_mark_title(row, label, shown, qualifier), classes))
     for f in find_figures(line):
         if any(f.start < e and s < f.end for s, e in taken):
             continue
         taken.append((f.start, f.end))
         value = format_value(f.value, f.unit) or "(no value)"
-        title = f"figure {value}, qualifier {f.qualifier}, {f.kind}; no row proposed from it"
+        title = f"figure {value}, qualifier {qualifier_words(f.qualifier)}, {f.kind}; no row proposed from it"
         if f.quality != "ok":
             title += f"; {f.quality}" + (f": {f.note}" if f.note else "")
         marks.append(_Mark(f.start, f.end, title, ["fig", "norow"] + ([f.quality] if f.quality != "ok" else [])))

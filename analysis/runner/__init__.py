@@ -43,6 +43,7 @@ Where things are (one module per concern, as in papermill):
 - :mod:`~analysis.runner.cache`: the content hashes of step 3;
 - :mod:`~analysis.runner.execution`: a report as a task, papermill and nbconvert, executors, warnings out to the log;
 - :mod:`~analysis.runner.engine`: the warm engine and the fresh child per report (step 4);
+- :mod:`~analysis.runner.dask`: the same reports as tasks of a Dask cluster (``--scheduler``, ``--local-cluster``);
 - :mod:`~analysis.runner.publish`: the lock, the run, atomic publication and the manifest;
 - :mod:`~analysis.runner.index`: the index page, from the template ``analysis/templates/index/``;
 - :mod:`~analysis.runner.cli`: the command line (:func:`main`).

@@ -380,33 +380,68 @@ class LocalExecutor:
                 raise
 
 
+def report_line(job: Job, n: int, total: int) -> str:
+    """The log line of a report that ended: ``[n/total] status slug (seconds s)``, its error and warnings."""
+    width = len(str(total))
+    return (f"[{n:>{width}}/{total}] {job.status:6} {job.slug} ({job.seconds:.1f} s)"
+            + (f": {job.error}" if job.error else "")
+            + (f"; {job.warnings} warning(s) in run.log" if job.warnings else ""))
+
+
+def _slots(executor) -> int:
+    """Reports ``executor`` runs at once: its ``slots`` when it knows them (a Dask cluster's threads), a local
+    executor's processes, else the number of cores."""
+    return getattr(executor, "slots", None) or getattr(executor, "jobs_n", None) or os.cpu_count() or 1
+
+
 def execute_all(todo: list[Job], studies: dict, build: Path, commit: str, show_code: bool, jobs_n: int | None,
                 progress: bool, executor=None) -> list[Job]:
     """Execute the jobs ``todo`` with ``executor`` (default: :class:`LocalExecutor` with ``jobs_n`` processes)
-    into ``build``, logging each as it ends (its stderr to the log); the jobs done, in the order they ended."""
+    into ``build``, logging each as it ends (its stderr to the log); the jobs done, in the order they ended.
+
+    With ``progress``, one bar over the whole grid (done, failed, running; time left) on stderr, and each
+    report's line written above it (``tqdm.write``: never interleaved with the bar); without it, the lines only,
+    on stdout."""
     if not todo:
         return []
     from tqdm import tqdm
 
     executor = executor or LocalExecutor(jobs_n)
-    bar = tqdm(total=len(todo), desc="reports", unit="report", disable=not progress, file=sys.stderr)
+    total = len(todo)
+    bar = tqdm(total=total, desc="reports", unit="report", disable=not progress, file=sys.stderr,
+               dynamic_ncols=True)
     done = []
+    failed = 0
+
+    def show_counts():
+        running = min(_slots(executor), total - len(done))
+        bar.set_postfix(done=len(done), failed=failed, running=running, refresh=False)
 
     def report(job: Job):
-        line = f"{job.status:6} {job.slug} ({job.seconds:.1f} s)" + (f": {job.error}" if job.error else "") + (
-            f"; {job.warnings} warning(s) in run.log" if job.warnings else "")
+        nonlocal failed
+        done.append(job)
+        failed += job.status != "ok"
+        line = report_line(job, len(done), total)
         (log.info if job.status == "ok" else log.error)(line)
         for cell, text in job.extra.get("warning_text", []):
             log.warning("%s, cell %s wrote to stderr (not put in the report):\n%s", job.slug,
                         cell if cell is not None else "?", text.rstrip())
-        bar.write(line) if progress else print(line)
+        bar.write(line, file=sys.stderr) if progress else print(line)
+        show_counts()
         bar.update(1)
-        done.append(job)
 
     tasks = [make_task(j, studies[j.study].path, commit, show_code, executor.ships_folders) for j in todo]
+    show_counts()
+    stored: set[str] = set()
+    results = executor.run(tasks)
     try:
-        for result in executor.run(tasks):
-            report(store_result(result, build))
-    finally:
+        for result in results:
+            if result.job.slug not in stored:  # each report is stored (and published) once
+                stored.add(result.job.slug)
+                report(store_result(result, build))
+    finally:  # also on Ctrl-C or SIGTERM: the executor cancels what it still runs
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
         bar.close()
     return done

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -24,10 +26,12 @@ from .tracked import _git_commit, check_study_files
 log = logging.getLogger(__name__)
 
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the lock
+EXIT_INTERRUPTED = 130  # 128 + SIGINT: stopped by Ctrl-C
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
 def run(selected=None, grid=None, force=False, jobs_n=None, reports_dir: Path | None = None, show_code=False,
-        wait: float = 0, progress=True, notebooks_dir: Path | None = None) -> int:
+        wait: float = 0, progress=True, notebooks_dir: Path | None = None, executor=None, dry_run=False) -> int:
     """Run the studies and publish the reports.
 
     Parameters
@@ -46,15 +50,27 @@ def run(selected=None, grid=None, force=False, jobs_n=None, reports_dir: Path | 
         Show code cells by default in the reports.
     wait : float
         Seconds to wait for another run's lock before giving up.
+    executor : optional
+        Where the reports run: :class:`~analysis.runner.execution.LocalExecutor` (default, ``jobs_n`` processes)
+        or :class:`~analysis.runner.dask.DaskExecutor` (a Dask cluster).
+    dry_run : bool
+        Print each planned report as "would run" (and why) or "unchanged (cached)", and the counts; run
+        nothing, write nothing (no lock, no log, no build folder).
 
     Returns
     -------
     int
-        Exit status: 0 when every report succeeded (or was unchanged), 1 when any failed, 75 when locked out.
+        Exit status: 0 when every report succeeded (or was unchanged), 1 when any failed, 75 when locked out,
+        130 when stopped by Ctrl-C and 143 by SIGTERM (the cluster's tasks cancelled, the last good reports and
+        the index left as they were, the lock released).
     """
     from filelock import FileLock, Timeout
 
     reports = Path(reports_dir or config.REPORTS_DIR)
+    if dry_run:
+        planned, _, _ = _plan(reports, selected, grid or [{}], force, Path(notebooks_dir or config.NOTEBOOKS_DIR))
+        print(dry_run_listing(planned), end="")
+        return 0
     reports.mkdir(parents=True, exist_ok=True)
     _setup_logging(reports / "run.log")
     lock = FileLock(str(reports / ".lock"))
@@ -66,15 +82,43 @@ def run(selected=None, grid=None, force=False, jobs_n=None, reports_dir: Path | 
         print(msg, file=sys.stderr)
         return EXIT_LOCKED
     try:
-        return _run_locked(reports, selected, grid or [{}], force, jobs_n, show_code, progress,
-                           Path(notebooks_dir or config.NOTEBOOKS_DIR))
+        with _sigterm_as_interrupt():
+            return _run_locked(reports, selected, grid or [{}], force, jobs_n, show_code, progress,
+                               Path(notebooks_dir or config.NOTEBOOKS_DIR), executor)
+    except KeyboardInterrupt as e:  # Ctrl-C or SIGTERM: the build folder is gone, nothing was half-published
+        status = EXIT_TERMINATED if isinstance(e, Terminated) else EXIT_INTERRUPTED
+        msg = f"stopped by {'SIGTERM' if status == EXIT_TERMINATED else 'Ctrl-C'}: the last good reports stay"
+        log.error(msg)
+        print(f"investment-reports: {msg}", file=sys.stderr)
+        return status
     finally:
         lock.release()
 
 
-def _run_locked(reports, selected, grid, force, jobs_n, show_code, progress, notebooks_dir) -> int:
-    """:func:`run` once it holds the lock: plan, keep what is unchanged, execute the rest, publish."""
-    t0 = time.perf_counter()
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into the same clean stop as Ctrl-C."""
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """While inside: SIGTERM raises :class:`Terminated` in the main thread (elsewhere: no change)."""
+    def handler(signum, frame):
+        raise Terminated()
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: signals cannot be handled here
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _plan(reports: Path, selected, grid, force: bool, notebooks_dir: Path):
+    """The planned jobs, with those whose inputs are unchanged kept (status ok, ``unchanged``); also the studies
+    and the previous manifest's rows. Caching is decided here, before anything is sent to an executor."""
     studies = discover(notebooks_dir)
     asked = {n: s for n, s in studies.items() if not selected or n in selected}  # unknown names: plan_jobs says so
     for warning in check_study_files(asked, notebooks_dir):
@@ -82,20 +126,52 @@ def _run_locked(reports, selected, grid, force, jobs_n, show_code, progress, not
         print(f"investment-reports: warning: {warning}", file=sys.stderr)
     planned = plan_jobs(studies, selected, grid)
     code = code_hash()
-    manifest_path = reports / "manifest.json"
-    previous = _read_manifest(manifest_path)
+    previous = _read_manifest(reports / "manifest.json")
     for j in planned:
         j.key = job_key(studies[j.study], j.params, code)
         old = previous.get(j.slug)
         if not force and old and old.get("key") == j.key and old.get("status") == "ok" and _on_disk(reports, old):
             _keep(j, old)
+        else:
+            j.extra["why"] = _why(old, j, reports, force)
+    return planned, studies, previous
+
+
+def _why(old: dict | None, job: Job, reports: Path, force: bool) -> str:
+    """Why a report is to run: forced, new, its last run failed, its file is gone, or its inputs changed."""
+    if force:
+        return "--force"
+    if not old:
+        return "new"
+    if old.get("status") != "ok":
+        return "its last run failed"
+    if not _on_disk(reports, old):
+        return "its report file is missing"
+    return "its inputs changed (notebook, parameters, data or library code)"
+
+
+def dry_run_listing(planned: list[Job]) -> str:
+    """What a run would do: one line per planned report, then the counts."""
+    lines = [f"unchanged (cached)  {j.slug}" if j.unchanged else f"would run           {j.slug}: {j.extra['why']}"
+             for j in planned]
+    todo = sum(not j.unchanged for j in planned)
+    lines.append(f"{len(planned)} report(s): {todo} would run, {len(planned) - todo} unchanged (cached); "
+                 "nothing was run or written (--dry-run)")
+    return "\n".join(lines) + "\n"
+
+
+def _run_locked(reports, selected, grid, force, jobs_n, show_code, progress, notebooks_dir, executor=None) -> int:
+    """:func:`run` once it holds the lock: plan, keep what is unchanged, execute the rest, publish."""
+    t0 = time.perf_counter()
+    planned, studies, previous = _plan(reports, selected, grid, force, notebooks_dir)
+    manifest_path = reports / "manifest.json"
     todo = [j for j in planned if j.status == "pending"]
     for stale in reports.glob(".build-*"):  # left by a run that was killed; we hold the lock, so none is live
         shutil.rmtree(stale, ignore_errors=True)
     commit = _git_commit()
     build = Path(tempfile.mkdtemp(prefix=".build-", dir=reports))
     try:
-        done = execute_all(todo, studies, build, commit, show_code, jobs_n, progress)
+        done = execute_all(todo, studies, build, commit, show_code, jobs_n, progress, executor)
         _publish(build, reports, done)
     finally:
         shutil.rmtree(build, ignore_errors=True)

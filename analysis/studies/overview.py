@@ -8,18 +8,25 @@ dataset (an empty table, no region, no document, nothing flagged).
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
 
 from .. import config
-from ..io import Dataset, load_dataset
+from ..extract.draft import MARKER, is_draft
+from ..extract.figures import find_figures
+from ..extract.review import _find_raw
+from ..io import RAW_FIGURES, Dataset, load_dataset, load_indicators
 from ..params import check_study_params, region_names
 from ..periods import period_order
 from ..reporting import Col, Report, Section, Table, fmt_int, provenance
+from ..reporting.format import fmt_money, fmt_multiple, fmt_pct
+from ..units import Quantity, format_quantity
 
 __all__ = ["run", "tables_section", "observations_section", "regions_section", "quality_section",
-           "documents_section", "rows_per_document", "flagged_observations", "STUDY", "TITLE"]
+           "documents_section", "rows_per_document", "flagged_observations", "review_section", "draft_documents",
+           "draft_review_rows", "line_excerpt", "STUDY", "TITLE"]
 
 STUDY = "00-dataset-overview"
 TITLE = "Dataset overview"
@@ -37,7 +44,7 @@ _REGIONS_EXPLAINED = ("A name may be written as below or as its Chinese name, in
                       "市, 县 or 区. A region named only in some tables has no data in the others, and a study says so.")
 _QUALITY_EXPLAINED = ("Figures whose text is damaged in the source are kept with an empty value and a note; they "
                       "are never repaired. Figures read with judgement are marked *uncertain*.")
-_SOURCE_TABLE = "Source: the dataset's tables (`Dataset.summary()`), counted row by row."
+_SOURCE_TABLE = "the dataset's tables (`Dataset.summary()`), counted row by row."
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
@@ -98,7 +105,7 @@ def tables_section(ds: Dataset) -> Section:
         items.append(Table(per_doc, "Rows per document and table",
                            [Col("doc", "Document")] + [Col(t, f"{_label(t)} (rows)", "int") for t in FIGURE_TABLES]
                            + [Col("total", "Total (rows)", "int")],
-                           source="Source: the `doc` column of each table of figures (every row cites the "
+                           source="the `doc` column of each table of figures (every row cites the "
                                   "document and line it was read from).", name="rows-per-document"))
     return Section("tables", "Tables", "How many rows does each table hold, and from which documents?",
                    findings=[first, second], items=items, key=[first, second])
@@ -142,12 +149,12 @@ def observations_section(ds: Dataset) -> Section:
         Table(by_region, "Observations by region and status (actual, target, plan, forecast)",
               [Col("region", "Region")] + [Col(s, f"{s.capitalize()} (count)", "int") for s in statuses]
               + [Col("total", "Total (count)", "int")],
-              source="Source: the observations table, counted by `region` and `status` (codebook rule 6).",
+              source="the observations table, counted by `region` and `status` (codebook rule 6).",
               name="observations-by-region-and-status"),
         Table(by_period, "Observations by region and period",
               [Col("region", "Region"), Col("period", "Period", "period"),
                Col("observations", "Observations (count)", "int")],
-              source="Source: the observations table, counted by `region` and `period` (periods in calendar "
+              source="the observations table, counted by `region` and `period` (periods in calendar "
                      "order; `unknown` last).", name="observations-by-region-and-period"),
     ]
     return Section("observations", "Observations by region and status", question, findings=[first, second],
@@ -167,7 +174,7 @@ def regions_section(ds: Dataset) -> Section:
                f"{'has' if with_zh == 1 else 'have'} a Chinese name in the regions table.")
     table = Table(names, "Region names the studies accept",
                   [Col("region", "Region"), Col("region_zh", "Chinese name"), Col("tables", "Tables that name it")],
-                  source="Source: the `region` column of every table, and the Chinese names of the regions table "
+                  source="the `region` column of every table, and the Chinese names of the regions table "
                          "(`analysis.params.region_names`).", name="region-names")
     return Section("regions", "Region names", _QUESTIONS["regions"], findings=[finding],
                    items=[_REGIONS_EXPLAINED, table])
@@ -206,7 +213,7 @@ def quality_section(ds: Dataset) -> Section:
                   [Col("obs_id", "Observation"), Col("region", "Region"), Col("indicator", "Indicator"),
                    Col("raw", "Figure as written"), Col("quality", "Quality"), Col("doc", "Document"),
                    Col("line", "Line", "int"), Col("note", "Note")],
-                  source="Source: the observations table, rows whose `quality` is not ok; each figure as the "
+                  source="the observations table, rows whose `quality` is not ok; each figure as the "
                          "document writes it, with its document and line (appendix).", ids="obs_id",
                   name="flagged-observations")
     return Section("quality", "Quality flags", question, findings=[finding], items=[explain, table], key=[finding])
@@ -231,13 +238,292 @@ def documents_section(ds: Dataset) -> Section:
                   [Col("doc", "Document"), Col("title_en", "Title"), Col("kind", "Kind"),
                    Col("published", "Published"), Col("period", "Period", "period"), Col("region", "Region"),
                    Col("damaged", "Damaged", "bool")],
-                  source="Source: the documents table (every figure cites one of these documents and a line).",
+                  source="the documents table (every figure cites one of these documents and a line).",
                   name="source-documents")
     return Section("documents", "Provenance: the source documents", question, findings=[finding], items=[table],
                    key=[finding])
 
 
+# --- review of an extracted draft -------------------------------------------------------------------------
+
+#: Characters of a line shown around its figure in the review table (the figure itself included).
+EXCERPT_WIDTH = 80
+#: How the review table marks the figure in its line's text.
+FIGURE_MARKS = ("⟦", "⟧")
+#: The key column of each table of figures.
+_ROW_KEYS = {"observations": "obs_id", "funds": "fund_id", "equity_stakes": "stake_id", "projects": "project_id",
+             "milestones": "milestone_id"}
+#: The status and period columns of each table of figures (as in ``review.html``).
+_STATUS_COLUMNS = {"observations": "status", "funds": "status", "projects": "stage", "milestones": "stage"}
+_PERIOD_COLUMNS = {"observations": "period", "funds": "as_of", "equity_stakes": "as_of", "projects": "stage_as_of",
+                   "milestones": "planned"}
+_REVIEW_QUESTION = ("Which rows did the extractor propose from each document, and which of them must a person "
+                    "check before the draft is used?")
+
+
+def _text_lines(folder: Path, doc: str) -> list[str] | None:
+    """The lines of a draft's saved plain text ``text/<doc>`` (as ``line`` counts them), or None when absent."""
+    path = folder / "text" / doc
+    if Path(doc).name != doc or not path.is_file():
+        return None
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    lines = text.split("\n")
+    return lines[:-1] if text.endswith("\n") else lines
+
+
+def _new_indicators(ds: Dataset) -> set[str]:
+    """Indicators of the dataset's list that the codebook does not list (proposed by the extractor)."""
+    return set(ds.indicators["indicator"]) - set(load_indicators()["indicator"])
+
+
+def _quality_counts(ds: Dataset) -> pd.DataFrame:
+    """Uncertain and damaged rows per document, over every table of figures with a ``quality`` column."""
+    frames = [ds.table(t)[["doc", "quality"]] for t in FIGURE_TABLES if "quality" in ds.table(t)]
+    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["doc", "quality"])
+    return pd.DataFrame({q: rows[rows["quality"] == q].groupby("doc").size() for q in ("uncertain", "damaged")})
+
+
+def draft_documents(ds: Dataset) -> pd.DataFrame:
+    """Each document of a draft: its saved lines, the rows proposed from it, and what needs checking.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A draft dataset (its folder holds ``text/<doc>`` for each document).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``doc``, ``lines`` (lines of the saved plain text; missing when the folder lacks it), one count
+        of rows per table of :data:`FIGURE_TABLES`, ``total``, ``uncertain``, ``damaged`` (rows) and
+        ``new_indicators`` (distinct indicators the codebook does not list, used by the document's rows); one row
+        per document the documents table lists or a row cites, in the documents table's order.
+    """
+    per_doc = rows_per_document(ds).set_index("doc")
+    docs = list(dict.fromkeys(list(ds.documents["doc"]) + list(per_doc.index)))
+    out = per_doc.reindex(docs).fillna(0).astype(int)
+    out = out.join(_quality_counts(ds).reindex(docs).fillna(0).astype(int))
+    new = _new_indicators(ds)
+    obs = ds.observations
+    used = obs[obs["indicator"].isin(new)].groupby("doc")["indicator"].nunique()
+    out["new_indicators"] = used.reindex(docs).fillna(0).astype(int)
+    lines = {d: _text_lines(Path(ds.source), d) for d in docs}
+    out.insert(0, "lines", pd.array([None if lines[d] is None else len(lines[d]) for d in docs], dtype="Int64"))
+    out.index.name = "doc"
+    return out.reset_index()
+
+
+def line_excerpt(line: str, span: tuple[int, int] | None, width: int = EXCERPT_WIDTH) -> str:
+    """A line trimmed to about ``width`` characters around its figure, the figure marked ⟦ ⟧.
+
+    Parameters
+    ----------
+    line : str
+        The line of the saved plain text.
+    span : tuple of int or None
+        Start and end (character offsets) of the figure in ``line``; None when it was not found (the line's
+        start is shown, unmarked).
+    width : int
+        Characters kept from the line (more when the figure alone is longer); a cut is shown as ``…``.
+
+    Returns
+    -------
+    str
+        Plain text (the report escapes it): ``…新签约亿元以上项目⟦25个⟧，力争全年…``.
+    """
+    if span is None:
+        return line[:width] + ("…" if len(line) > width else "")
+    start, end = span
+    room = max(width - (end - start), 0)
+    a = max(0, start - room // 2)
+    b = min(len(line), end + room - (start - a))
+    a = max(0, min(a, b - width, start))
+    left, right = FIGURE_MARKS
+    return ("…" if a > 0 else "") + line[a:start] + left + line[start:end] + right + line[end:b] + \
+        ("…" if b < len(line) else "")
+
+
+def _present(v) -> bool:
+    return not (v is None or v is pd.NA or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v))
+
+
+def _quantity_text(value, unit: str, qualifier) -> str:
+    """One figure as the other tables write it: money with :func:`fmt_money`, percentages with :func:`fmt_pct`,
+    multiples with :func:`fmt_multiple`, counts and areas in Chinese units (``25个``, ``5万平方米``)."""
+    q = qualifier if _present(qualifier) else "exact"
+    if unit in ("yuan", "usd"):
+        return fmt_money(value, q, unit)
+    if unit == "percent":
+        return fmt_pct(value, qualifier=q)
+    if unit == "times":
+        return fmt_multiple(value, qualifier=q)
+    return format_quantity(Quantity(float(value), unit, q))
+
+
+def _value_text(table: str, r: pd.Series) -> str:
+    """Every figure of a row with its unit (growth signed, ``growth +12.3 %``); empty when it holds no value."""
+    parts = []
+    for raw_col, val_col, unit_spec, q_col, _ in RAW_FIGURES.get(table, []):
+        value = r.get(val_col)
+        if not _present(value):
+            continue
+        unit = unit_spec[1:] if unit_spec.startswith("=") else r.get(unit_spec)
+        q = r.get(q_col) if q_col else None
+        if raw_col == "yoy_raw":
+            parts.append("growth " + fmt_pct(value, qualifier=q if _present(q) else None, signed=True))
+        else:
+            parts.append(_quantity_text(value, unit if _present(unit) else "yuan", q))
+    return "; ".join(parts)
+
+
+def _row_excerpt(table: str, r: pd.Series, lines: list[str] | None) -> str:
+    """The row's line around its first figure as written (``raw`` columns), or a note that the line is missing."""
+    n = int(r["line"]) if _present(r.get("line")) else 0
+    if lines is None or not 1 <= n <= len(lines):
+        return "(line not in the saved text)"
+    return line_excerpt(lines[n - 1], _figure_span(lines[n - 1], table, r))
+
+
+def _figure_span(line: str, table: str, r: pd.Series) -> tuple[int, int] | None:
+    """Where the row's first figure stands in its line: its ``raw`` as written (the line may space it: ``14 个``),
+    else the figure :func:`analysis.extract.find_figures` reads there with the row's value and unit (a range
+    written 两三个 is recorded as ``2-3个``); None when neither is found."""
+    specs = RAW_FIGURES.get(table, []) or [("raw", "value", "unit", None, None)]
+    for raw_col, *_ in specs:
+        raw = r.get(raw_col)
+        span = _find_raw(line, str(raw), []) if _present(raw) else None
+        if span:
+            return span
+    for _, val_col, unit_spec, *_ in specs:
+        value = r.get(val_col)
+        unit = unit_spec[1:] if unit_spec.startswith("=") else r.get(unit_spec)
+        for f in find_figures(line) if _present(value) else []:
+            if f.value is not None and f.unit == unit and math.isclose(f.value, float(value), rel_tol=1e-9):
+                return f.start, f.end
+    return None
+
+
+def _indicator_text(r: pd.Series) -> str:
+    """The row's indicator and its Chinese term: ``new_048cfc (引进内资)``; empty for a table without one."""
+    ind, zh = r.get("indicator"), r.get("indicator_zh")
+    if not _present(ind):
+        return ""
+    return f"{ind} ({zh})" if _present(zh) else str(ind)
+
+
+def draft_review_rows(ds: Dataset) -> pd.DataFrame:
+    """The rows of a draft a person must check: every uncertain or damaged row, and every row with a new indicator.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A draft dataset (its folder holds ``text/<doc>``, the lines the rows cite).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``id`` (the row's key), ``doc``, ``line``, ``text`` (the line trimmed around the figure, the
+        figure marked ⟦ ⟧: :func:`line_excerpt`), ``table``, ``indicator`` (with its Chinese term), ``value``
+        (value with unit, as the other tables write it; empty for a damaged figure), ``status``, ``period``,
+        ``quality``, ``note``; sorted by document and line.
+    """
+    new = _new_indicators(ds)
+    folder = Path(ds.source)
+    cache: dict[str, list[str] | None] = {}
+    records = []
+    for table in FIGURE_TABLES:
+        df = ds.table(table)
+        flagged = df["quality"].isin(["uncertain", "damaged"]) if "quality" in df else pd.Series(False, df.index)
+        if "indicator" in df:
+            flagged |= df["indicator"].isin(new)
+        for _, r in df[flagged].iterrows():
+            doc = str(r["doc"])
+            lines = cache.setdefault(doc, _text_lines(folder, doc))
+            records.append({"id": r[_ROW_KEYS[table]], "doc": doc, "line": r["line"],
+                            "text": _row_excerpt(table, r, lines), "table": table,
+                            "indicator": _indicator_text(r), "value": _value_text(table, r),
+                            "status": r.get(_STATUS_COLUMNS.get(table, ""), ""),
+                            "period": r.get(_PERIOD_COLUMNS[table], ""), "quality": r.get("quality", ""),
+                            "note": r.get("note", "")})
+    columns = ["id", "doc", "line", "text", "table", "indicator", "value", "status", "period", "quality", "note"]
+    out = pd.DataFrame(records, columns=columns)
+    order = {t: i for i, t in enumerate(FIGURE_TABLES)}
+    out = out.sort_values(["doc", "line", "table"], key=lambda s: s.map(order) if s.name == "table" else s,
+                          kind="stable")
+    return out.reset_index(drop=True)
+
+
+def _review_pointer(folder: Path) -> str:
+    """The sentence pointing to the draft's ``review.html``."""
+    if (folder / "review.html").is_file():
+        return (f"The full line-by-line review is `review.html` in the draft folder (`{folder}`): each line of "
+                "each document with its figures highlighted and the rows proposed from it.")
+    return (f"The draft folder (`{folder}`) has no `review.html`; `investment-extract` writes one, with each line "
+            "of each document, its figures highlighted and the rows proposed from it.")
+
+
+def review_section(ds: Dataset) -> Section:
+    """Review of an extracted draft: rows per document, and every row a person must check (a draft only).
+
+    Parameters
+    ----------
+    ds : Dataset
+        A draft dataset folder written by ``investment-extract`` (:func:`analysis.extract.draft.is_draft`).
+
+    Returns
+    -------
+    Section
+        ``review``: the key finding (rows proposed, documents, uncertain and damaged rows), a table per document
+        (:func:`draft_documents`), a table of the rows to check (:func:`draft_review_rows`) and a sentence
+        pointing to ``review.html``.
+    """
+    docs = draft_documents(ds)
+    rows = draft_review_rows(ds)
+    n_rows, n_docs = int(docs["total"].sum()), len(docs)
+    uncertain, damaged = int(docs["uncertain"].sum()), int(docs["damaged"].sum())
+    key = (f"**{_plural(n_rows, 'row')}** proposed from {_plural(n_docs, 'document')} by the extractor; "
+           f"{fmt_int(uncertain)} uncertain, {fmt_int(damaged)} damaged: check them before use.")
+    n_new = len(_new_indicators(ds))
+    second = (f"{_plural(len(rows), 'row')} {'needs' if len(rows) == 1 else 'need'} checking (uncertain, damaged "
+              f"or with one of the {_plural(n_new, 'new indicator')} the codebook does not list)."
+              if len(rows) else "No row is uncertain or damaged, and no row uses an indicator the codebook does not "
+                                "list.")
+    explain = ("This folder is a draft written by `investment-extract` (it holds `" + MARKER + "`): its rows "
+               "were proposed by the extractor, not curated by hand. An uncertain row was read with judgement (its "
+               "note says why); a damaged figure is kept with an empty value, never repaired; a new indicator "
+               "(`new_…`) is a Chinese term the codebook does not list.")
+    items: list = [explain,
+                   Table(docs, "Rows proposed per document, and what needs checking",
+                         [Col("doc", "Document"), Col("lines", "Lines", "int")]
+                         + [Col(t, f"{_label(t)} (rows)", "int") for t in FIGURE_TABLES]
+                         + [Col("uncertain", "Uncertain (rows)", "int"), Col("damaged", "Damaged (rows)", "int"),
+                            Col("new_indicators", "New indicators", "int")],
+                         source="the draft's tables (`doc` of every row, `quality`), its `indicators.csv` "
+                                "against the codebook's list, and the plain text saved in `text/`.",
+                         name="draft-documents")]
+    if len(rows):
+        items.append(Table(rows, "Rows to check: uncertain, damaged, or with a new indicator",
+                           [Col("id", "Row"), Col("doc", "Document"), Col("line", "Line", "int"),
+                            Col("text", "Text of the line (figure marked ⟦ ⟧)"), Col("table", "Table"),
+                            Col("indicator", "Indicator"), Col("value", "Value"), Col("status", "Status"),
+                            Col("period", "Period", "period"), Col("quality", "Quality"), Col("note", "Note")],
+                           source=f"the draft's rows and the line each cites in `text/<doc>`, trimmed to "
+                                  f"about {EXCERPT_WIDTH} characters around the figure (… where cut).",
+                           ids="id", name="draft-rows-to-check"))
+    items.append(_review_pointer(Path(ds.source)))
+    return Section("review", "Review of the extracted draft", _REVIEW_QUESTION, findings=[key, second],
+                   items=items, key=[key])
+
+
 # --- the report -------------------------------------------------------------------------------------------
+
+
+def _with_review_rows(used: dict, rows: pd.DataFrame) -> dict:
+    """The rows each table's provenance lists, with the review's rows added (their ids link to the appendix)."""
+    out = {t: list(v[_ROW_KEYS[t]]) for t, v in used.items()}
+    for table, ids in rows.groupby("table")["id"]:
+        out[table] = list(dict.fromkeys(out.get(table, []) + list(ids)))
+    return out
 
 
 def run(data_dir: str | Path | None = None) -> Report:
@@ -252,7 +538,9 @@ def run(data_dir: str | Path | None = None) -> Report:
     -------
     analysis.reporting.Report
         Sections ``tables``, ``observations``, ``regions``, ``quality``, ``documents``; the appendix gives the
-        document and line of every flagged figure.
+        document and line of every flagged figure. For a draft folder written by ``investment-extract``
+        (:func:`analysis.extract.draft.is_draft`) a first section ``review`` comes before them
+        (:func:`review_section`), and the appendix lists its rows too.
 
     Raises
     ------
@@ -263,13 +551,18 @@ def run(data_dir: str | Path | None = None) -> Report:
     """
     p = check_study_params(data_dir=data_dir)
     ds = load_dataset(p.data_dir)
-    sections = [tables_section(ds), observations_section(ds), regions_section(ds), quality_section(ds),
-                documents_section(ds)]
-    prov = provenance(ds, observations=flagged_observations(ds))
+    draft = is_draft(ds.source) if p.data_dir is not None else False
+    sections = [review_section(ds)] if draft else []
+    sections += [tables_section(ds), observations_section(ds), regions_section(ds), quality_section(ds),
+                 documents_section(ds)]
+    used = {"observations": flagged_observations(ds)}
+    if draft:
+        used = _with_review_rows(used, draft_review_rows(ds))
+    prov = provenance(ds, **used)
     appendix = None if prov.empty else Table(prov, "Source of every figure shown (document and line)",
                      [Col("id", "Source id"), Col("table", "Table"), Col("figure", "Figure as written"),
                       Col("doc", "Document"), Col("line", "Line", "int")],
-                     source="Source: the dataset's `doc` and `line` columns.", name="sources")
+                     source="the dataset's `doc` and `line` columns.", name="sources")
     intro = ("What the dataset holds: tables and rows, figures per source document, regions, periods and the "
              "status of each figure (actual, target, plan, forecast), and what was flagged as damaged. Every "
              "figure in the dataset cites the document and line it was read from.")
