@@ -21,8 +21,6 @@ Modules:
 from . import funds, growth, periods, plots, stats, targets, units
 from .funds import *  # noqa: F401,F403
 from .growth import *  # noqa: F401,F403
-from .extract import (Draft, DocumentInfo, Evaluation, Figure, evaluate as evaluate_extraction, extract_file,
-                      extract_text, find_figures, read_document, write_draft)
 from .io import DataValidationError, Dataset, load_dataset, write_templates
 from .periods import Period, PeriodParseError, parse_period, period_bounds
 from .plots import (CJKFontWarning, attainment_chart, bar_growth, fund_matrix, heatmap, leverage_chart,
@@ -43,3 +41,18 @@ __all__ = (
      "__version__"]
     + growth.__all__ + funds.__all__ + targets.__all__ + stats.__all__
 )
+
+
+# analysis.extract loads on first use of one of its names: a study's report (and the runner's warm fork server)
+# never needs the document extractor, and importing it costs 0.1 s
+_EXTRACT = {"Draft": "Draft", "DocumentInfo": "DocumentInfo", "Evaluation": "Evaluation", "Figure": "Figure",
+            "evaluate_extraction": "evaluate", "extract_file": "extract_file", "extract_text": "extract_text",
+            "find_figures": "find_figures", "read_document": "read_document", "write_draft": "write_draft"}
+
+
+def __getattr__(name: str):
+    if name in _EXTRACT:
+        from . import extract
+
+        return getattr(extract, _EXTRACT[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

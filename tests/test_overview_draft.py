@@ -187,3 +187,17 @@ def test_notebook_shows_the_review_section_for_a_draft_only(folder, tmp_path):
     assert draft_html.index('id="sec-review"') < draft_html.index('id="sec-tables"')
     embedded = html_of()
     assert 'id="sec-review"' not in embedded and 'id="sec-tables"' in embedded
+
+
+def test_overview_knows_the_draft_marker_without_loading_the_extractor():
+    import subprocess
+    import sys
+
+    from analysis.extract.draft import MARKER
+    from analysis.studies import overview
+
+    assert overview.DRAFT_MARKER == MARKER
+    code = ("import sys; from analysis.studies import overview; overview.run(); "
+            "print('analysis.extract' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "False"

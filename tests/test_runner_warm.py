@@ -289,3 +289,18 @@ def test_a_report_is_not_started_once_the_run_is_stopping(tmp_path):
     result = engine.run_task_in_child(execution.make_task(job, path, "c", False), stop)
     assert result.job.status == "failed" and result.job.error == "the run was stopped before the report ended"
     assert not marker.exists() and result.html is None
+
+
+def test_longest_reports_start_first():
+    """Longest-processing-time first: reports timed by an earlier build by their seconds, then the others by
+    their study's code cells (synthetic jobs and studies)."""
+    from pathlib import Path
+
+    from analysis.runner.discovery import Study
+    from analysis.runner.jobs import Job
+    from analysis.runner.publish import longest_first
+
+    studies = {"01-a": Study("01-a", Path("a"), {}, 0, 3), "02-b": Study("02-b", Path("b"), {}, 0, 9)}
+    jobs = [Job("01-a", {}, "a1"), Job("01-a", {}, "a2"), Job("02-b", {}, "b1"), Job("02-b", {}, "b2")]
+    previous = {"a2": {"seconds": 0.4}, "b2": {"seconds": 2.5}, "a1": {"seconds": None}}
+    assert [j.slug for j in longest_first(jobs, studies, previous)] == ["b2", "a2", "b1", "a1"]

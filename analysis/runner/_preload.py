@@ -2,7 +2,8 @@
 that every report would otherwise pay for, done before any report's child is forked.
 
 Only what does not depend on a report is done here: modules imported (also those the studies import late:
-seaborn, scipy, statsmodels, openpyxl), the interactive shell made (empty; no code runs here), the CJK font found
+scipy.special, openpyxl; not statsmodels and scipy.stats, 0.6 s that only a report with enough data for a
+statistical estimate needs: that report's child imports them), the interactive shell made (empty; no code runs here), the CJK font found
 and its glyphs loaded (``rcParams`` left as matplotlib's defaults, as in a fresh kernel), the dataset loader's and
 the Excel writer's code paths run once (nothing of them is kept), the HTML exporter's templates compiled.
 Whatever fails here is left for the report to meet in its own child. Warnings raised here are not shown: a
@@ -28,7 +29,7 @@ def _warm() -> None:
     import matplotlib.pyplot as plt
     import pandas as pd
 
-    for name in ("PIL.PngImagePlugin", "openpyxl", "seaborn", "scipy.special", "scipy.stats", "statsmodels.api",
+    for name in ("PIL.PngImagePlugin", "openpyxl", "scipy.special",
                  "matplotlib_inline.backend_inline", "IPython.core.pylabtools", "papermill.parameterize"):
         with contextlib.suppress(Exception):
             importlib.import_module(name)

@@ -38,6 +38,7 @@ class Study:
     path: Path
     parameters: dict   # name -> {"default": python value, "type": type expression, "help": comment above it}
     outputs: int = 0   # code cells that carry outputs or an execution count (a notebook saved after running)
+    code_cells: int = 0  # its code cells: the runner's estimate of its length when no earlier run timed it
 
 
 def discover(notebooks_dir: Path | None = None) -> dict[str, Study]:
@@ -46,7 +47,8 @@ def discover(notebooks_dir: Path | None = None) -> dict[str, Study]:
     for path in sorted(Path(notebooks_dir or config.NOTEBOOKS_DIR).glob("[0-9][0-9]-*.ipynb")):
         nb = _read_json(path)
         studies[path.stem] = Study(path.stem, path, parse_parameters(_parameters_source(nb, path.name), path.name),
-                                   _cells_with_outputs(nb))
+                                   _cells_with_outputs(nb),
+                                   sum(c.get("cell_type") == "code" for c in nb.get("cells", [])))
     return studies
 
 

@@ -165,7 +165,7 @@ def _run_locked(reports, selected, grid, force, jobs_n, show_code, progress, not
     t0 = time.perf_counter()
     planned, studies, previous = _plan(reports, selected, grid, force, notebooks_dir)
     manifest_path = reports / "manifest.json"
-    todo = [j for j in planned if j.status == "pending"]
+    todo = longest_first([j for j in planned if j.status == "pending"], studies, previous)
     for stale in reports.glob(".build-*"):  # left by a run that was killed; we hold the lock, so none is live
         shutil.rmtree(stale, ignore_errors=True)
     commit = _git_commit()
@@ -201,6 +201,20 @@ def _run_locked(reports, selected, grid, force, jobs_n, show_code, progress, not
     log.info(summary)
     print(summary)
     return 1 if failed else 0
+
+
+def longest_first(todo: list[Job], studies: dict, previous: dict[str, dict]) -> list[Job]:
+    """``todo`` with the longest reports first, so that the last to start is a short one and no core idles at the
+    end of a run (longest-processing-time-first scheduling). A report's length is what its last build took (the
+    manifest's ``seconds``); a report never built before comes after those, by its study's number of code cells,
+    more first. Ties keep the planned order."""
+    def key(job: Job):
+        seconds = (previous.get(job.slug) or {}).get("seconds")
+        known = isinstance(seconds, (int, float)) and seconds > 0
+        study = studies.get(job.study)
+        return (0, -seconds) if known else (1, -(study.code_cells if study else 0))
+
+    return sorted(todo, key=key)
 
 
 def _read_manifest(path: Path) -> dict[str, dict]:

@@ -14,9 +14,6 @@ from pathlib import Path
 import pandas as pd
 
 from .. import config
-from ..extract.draft import MARKER, is_draft
-from ..extract.figures import find_figures
-from ..extract.review import _find_raw
 from ..io import RAW_FIGURES, Dataset, load_dataset, load_indicators
 from ..params import check_study_params, region_names
 from ..periods import period_order
@@ -246,6 +243,10 @@ def documents_section(ds: Dataset) -> Section:
 
 # --- review of an extracted draft -------------------------------------------------------------------------
 
+#: The file that marks a folder as a draft of ``investment-extract`` (:data:`analysis.extract.draft.MARKER`; a test
+#: keeps the two equal). Named here so that the overview of a dataset that is not a draft never loads the extractor.
+DRAFT_MARKER = ".investment-extract.json"
+
 #: Characters of a line shown around its figure in the review table (the figure itself included).
 EXCERPT_WIDTH = 80
 #: How the review table marks the figure in its line's text.
@@ -388,6 +389,9 @@ def _figure_span(line: str, table: str, r: pd.Series) -> tuple[int, int] | None:
     """Where the row's first figure stands in its line: its ``raw`` as written (the line may space it: ``14 个``),
     else the figure :func:`analysis.extract.find_figures` reads there with the row's value and unit (a range
     written 两三个 is recorded as ``2-3个``); None when neither is found."""
+    from ..extract.figures import find_figures
+    from ..extract.review import _find_raw
+
     specs = RAW_FIGURES.get(table, []) or [("raw", "value", "unit", None, None)]
     for raw_col, *_ in specs:
         raw = r.get(raw_col)
@@ -488,6 +492,8 @@ def review_section(ds: Dataset) -> Section:
               f"or with one of the {_plural(n_new, 'new indicator')} the codebook does not list)."
               if len(rows) else "No row is uncertain or damaged, and no row uses an indicator the codebook does not "
                                 "list.")
+    from ..extract.draft import MARKER
+
     explain = ("This folder is a draft written by `investment-extract` (it holds `" + MARKER + "`): its rows "
                "were proposed by the extractor, not curated by hand. An uncertain row was read with judgement (its "
                "note says why); a damaged figure is kept with an empty value, never repaired; a new indicator "
@@ -551,7 +557,8 @@ def run(data_dir: str | Path | None = None) -> Report:
     """
     p = check_study_params(data_dir=data_dir)
     ds = load_dataset(p.data_dir)
-    draft = is_draft(ds.source) if p.data_dir is not None else False
+    # the extractor is imported only for a draft folder: the other reports never load it
+    draft = p.data_dir is not None and (Path(ds.source) / DRAFT_MARKER).is_file()
     sections = [review_section(ds)] if draft else []
     sections += [tables_section(ds), observations_section(ds), regions_section(ds), quality_section(ds),
                  documents_section(ds)]
