@@ -140,3 +140,12 @@ def test_source_anchors_are_distinct_for_ids_outside_ascii():
 
     assert source_anchor("o0") == "src-o0"
     assert len({source_anchor(x) for x in ["甲-1", "乙-1", "a b", "a.b"]}) == 4
+
+
+def test_report_get_gives_a_section_or_none():
+    """``Report.get``: the section a notebook cell shows only when the data give it (None shows nothing)."""
+    from analysis.studies import overview
+
+    report = overview.run()
+    assert report.get("tables") is report["tables"]
+    assert report.get("review") is None

@@ -164,7 +164,6 @@ def extract_file(path: str | Path, region: str | None = None, published: str | N
     info = DocumentInfo(doc=f"{path.stem}.txt", region=region, published=published, title=read.title,
                         kind=guess_kind(read.title))
     draft = extract_text(read.lines, info)
-    obs = draft.tables.get("observations")
-    damaged = bool(obs is not None and "quality" in obs and (obs["quality"] == "damaged").any())
+    damaged = bool(draft.documents.loc[0, "damaged"])  # the row extract_text made, now with how the file was read
     draft.documents = pd.DataFrame([document_row(info, path.name, read.source_format, read.encoding, damaged)])
     return draft

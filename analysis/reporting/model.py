@@ -418,6 +418,11 @@ class Report:
     def __getitem__(self, id_: str) -> Section:
         return self.section(id_)
 
+    def get(self, id_: str) -> Section | None:
+        """The section with this id, or None when the report has none (a section only some data give, such as the
+        overview's ``review`` of an extracted draft: a notebook cell ``report.get("review")`` then shows nothing)."""
+        return next((s for s in self.sections if s.id == id_), None)
+
     def front(self):
         """The title block, key findings and table of contents (displayed first in a notebook)."""
         from .render import Front
