@@ -55,3 +55,21 @@ def test_fund_and_stake():
 
 def _na(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or str(v) in ("", "nan", "None", "<NA>")
+
+
+def test_without_region_each_document_takes_the_place_its_title_names(tmp_path):
+    """Three unseen documents given without --region must not share one region 'unknown': each takes the place
+    its title names (as written when regions.csv does not know it); a title naming a known region gives its
+    English name; a title naming none stays unknown."""
+    from analysis.extract import DocumentInfo, extract_text
+
+    unseen = PAGE.parent
+    regions = [extract_file(unseen / name).documents.loc[0, "region"]
+               for name in ("qinghe-2024h1.txt", "nanwan-2025.docx", "dongchuan-2025h1-gbk.html")]
+    assert regions == ["青河县", "南湾区", "东川市"]
+    d = extract_file(unseen / "qinghe-2024h1.txt")
+    assert set(d.tables["observations"]["region"]) == {"青河县"} and set(d.tables["funds"]["region"]) == {"青河县"}
+    known = extract_text(["临海市2022年招大引强工作方案", "全年签约亿元以上项目25个。"], DocumentInfo("l.txt"))
+    assert known.documents.loc[0, "region"] == "Linhai" and known.tables["observations"].loc[0, "region"] == "Linhai"
+    none = extract_text(["工作总结", "新开工项目5个。"], DocumentInfo("n.txt"))
+    assert none.documents.loc[0, "region"] == "unknown"

@@ -567,6 +567,20 @@ class RegionFinder:
         return found
 
 
+_PLACE = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|新区|省|市|州|盟|县|区|旗)")
+
+
+def document_region(title: str, finder: RegionFinder | None = None) -> str | None:
+    """The region a document's title names, for a document given without ``--region``: a region of
+    ``regions.csv`` (its English name), else the first place name as written (青河县2024年… → 青河县); None when
+    the title names none."""
+    named = finder.last_before(title, len(title)) if finder is not None else None
+    if named:
+        return named
+    m = _PLACE.search(re.sub(r"\d+年?", " ", title))
+    return m.group() if m else None
+
+
 def region_of(line: str, fig: Figure, default: str | None, finder: RegionFinder | None) -> str:
     """The region named last before the figure in its line, else ``default`` (the document's), else ``unknown``."""
     named = finder.last_before(line, fig.start) if finder is not None else None

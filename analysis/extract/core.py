@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -30,7 +30,8 @@ class DocumentInfo:
     doc : str
         File name of the plain text the rows cite (``line`` counts its lines from 1).
     region : str or None
-        Region the document is about (``--region``); None when not given (rows then name the region they find).
+        Region the document is about (``--region``); None when not given: the region its title names
+        (:func:`analysis.extract.context.document_region`), else ``unknown``.
     published : str or None
         Publication date as given (YYYY, YYYY-MM or YYYY-MM-DD); None when unknown (periods then read
         ``unknown`` unless the text dates itself).
@@ -106,6 +107,11 @@ def extract_text(text: str | list[str], info: DocumentInfo, indicators: pd.DataF
     from .projects import projects_from_lines
 
     lines = _split_lines(text)
+    if not info.region:  # rows of documents about different places must not share one region "unknown"
+        from .context import document_region, region_finder
+
+        title = info.title or next((line.strip() for line in lines if line.strip()), "")
+        info = replace(info, region=document_region(title, region_finder()))
     funds, stakes, claimed_funds = funds_from_lines(lines, info)
     projects, milestones, claimed_projects = projects_from_lines(lines, info)
     observations, new_indicators = observations_from_lines(
@@ -164,6 +170,7 @@ def extract_file(path: str | Path, region: str | None = None, published: str | N
     info = DocumentInfo(doc=f"{path.stem}.txt", region=region, published=published, title=read.title,
                         kind=guess_kind(read.title))
     draft = extract_text(read.lines, info)
-    damaged = bool(draft.documents.loc[0, "damaged"])  # the row extract_text made, now with how the file was read
+    made = draft.documents.loc[0]  # the row extract_text made (damaged; the region the title names, if not given)
+    damaged, info = bool(made["damaged"]), replace(info, region=made["region"])
     draft.documents = pd.DataFrame([document_row(info, path.name, read.source_format, read.encoding, damaged)])
     return draft
